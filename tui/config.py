@@ -1,0 +1,55 @@
+"""Settings and paths. Paths are functions, not constants, so tests (and users) can relocate them.
+
+`BINANCE_TUI_HOME`, when set, puts every file the app writes (data, config, downloads) under one
+directory; the test-suite uses it to keep each run away from the user's real files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "binance-tui"
+
+
+def _home_override() -> Path | None:
+    value = os.environ.get("BINANCE_TUI_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    """Where the app keeps its state (demo keys, job lists)."""
+    home = _home_override()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    home = _home_override()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def demo_keys_dir() -> Path:
+    """Demo API keys of all three types for the embedded exchange (0700 dir, 0600 files)."""
+    return data_dir() / "demo-keys"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where one spot venue lives: REST base, WebSocket API and market-stream base URLs."""
+
+    rest: str
+    ws_api: str
+    streams: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the console needs to start: which venue, which key, which symbols."""
+
+    endpoints: Endpoints | None = None  # None: start the embedded exchange
+    key_type: str = "ed25519"
+    symbols: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "BNBUSDT")
+    seed: int = 7
