@@ -78,7 +78,9 @@ def check_price(rules: SymbolRules, price: Decimal) -> FilterFailure | None:
     if rules.max_price > 0 and price > rules.max_price:
         return FilterFailure("price", "PRICE_FILTER", f"Price is above the maximum {rules.max_price.normalize():f}.")
     if not is_multiple(price, rules.tick_size):
-        return FilterFailure("price", "PRICE_FILTER", f"Price must be a multiple of the tick size {rules.tick_size.normalize():f}.")
+        return FilterFailure(
+            "price", "PRICE_FILTER", f"Price must be a multiple of the tick size {rules.tick_size.normalize():f}."
+        )
     return None
 
 
@@ -95,7 +97,9 @@ def check_quantity(rules: SymbolRules, qty: Decimal, *, market: bool = False) ->
         if hi > 0 and qty > hi:
             return FilterFailure("quantity", name, f"Quantity is above the maximum {hi.normalize():f}.")
         if not is_multiple(qty, step):
-            return FilterFailure("quantity", name, f"Quantity must be a multiple of the step size {step.normalize():f}.")
+            return FilterFailure(
+                "quantity", name, f"Quantity must be a multiple of the step size {step.normalize():f}."
+            )
     return None
 
 
@@ -105,11 +109,15 @@ def check_notional(rules: SymbolRules, notional: Decimal, *, market: bool = Fals
     apply_max = rules.apply_max_to_market if market else True
     if apply_min and rules.min_notional > 0 and notional < rules.min_notional:
         return FilterFailure(
-            "notional", "NOTIONAL", f"Order value {notional.normalize():f} is below the minimum {rules.min_notional.normalize():f} {rules.quote_asset}."
+            "notional",
+            "NOTIONAL",
+            f"Order value {notional.normalize():f} is below the minimum {rules.min_notional.normalize():f} {rules.quote_asset}.",
         )
     if apply_max and rules.max_notional > 0 and notional > rules.max_notional:
         return FilterFailure(
-            "notional", "NOTIONAL", f"Order value {notional.normalize():f} is above the maximum {rules.max_notional.normalize():f} {rules.quote_asset}."
+            "notional",
+            "NOTIONAL",
+            f"Order value {notional.normalize():f} is above the maximum {rules.max_notional.normalize():f} {rules.quote_asset}.",
         )
     return None
 
@@ -131,7 +139,9 @@ def check_order(
     failures: list[FilterFailure] = []
     market = order_type == "MARKET"
     if order_type not in rules.order_types:
-        failures.append(FilterFailure("type", "ORDER_TYPES", f"{order_type} orders are not supported on {rules.symbol}."))
+        failures.append(
+            FilterFailure("type", "ORDER_TYPES", f"{order_type} orders are not supported on {rules.symbol}.")
+        )
         return Checked(tuple(failures))
     if not market:
         if price is None:
@@ -142,17 +152,21 @@ def check_order(
             failures.append(FilterFailure("quantity", "LOT_SIZE", "Quantity is required for this order type."))
         elif (f := check_quantity(rules, quantity)) is not None:
             failures.append(f)
-        if price is not None and quantity is not None and not failures:
-            if (f := check_notional(rules, price * quantity)) is not None:
-                failures.append(f)
+        if (
+            price is not None
+            and quantity is not None
+            and not failures
+            and (f := check_notional(rules, price * quantity))
+        ):
+            failures.append(f)
         return Checked(tuple(failures))
     if (quantity is None) == (quote_order_qty is None):
         failures.append(FilterFailure("quantity", "LOT_SIZE", "Give either a quantity or a quote amount, not both."))
         return Checked(tuple(failures))
     if quantity is not None:
-        if (f := check_quantity(rules, quantity, market=True)) is not None:
-            failures.append(f)
-        elif reference_price is not None and (f := check_notional(rules, quantity * reference_price, market=True)):
+        if (f := check_quantity(rules, quantity, market=True)) is not None or (
+            reference_price is not None and (f := check_notional(rules, quantity * reference_price, market=True))
+        ):
             failures.append(f)
     else:
         assert quote_order_qty is not None

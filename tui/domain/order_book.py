@@ -19,7 +19,7 @@ Level = tuple[Decimal, Decimal]
 class OrderBook:
     """Price levels on both sides plus the update id the book corresponds to."""
 
-    __slots__ = ("bids", "asks", "last_update_id")
+    __slots__ = ("asks", "bids", "last_update_id")
 
     def __init__(self) -> None:
         self.bids: dict[Decimal, Decimal] = {}

@@ -1,0 +1,45 @@
+"""Pilot-test fixtures: a real simulator on the test's loop and an app wired to it over sockets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from tui.app import TradingApp, make_app
+from tui.config import Endpoints, Settings
+from tui.exchange.session import Session
+from tui.exchange.signing import load_demo_signer
+from tui.sim.server import SimServer
+
+
+@pytest.fixture
+async def sim(tmp_path: Path) -> AsyncIterator[SimServer]:
+    server = SimServer(port=0, seed=11, keys_dir=tmp_path / "keys")
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def make_trading_app(sim: SimServer, tmp_path: Path) -> Callable[..., TradingApp]:
+    def factory(key_type: str = "ed25519") -> TradingApp:
+        endpoints = Endpoints(rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url)
+        session = Session(endpoints, load_demo_signer(tmp_path / "keys", key_type))
+        return make_app(Settings(endpoints=endpoints), session, venue="test sim")
+
+    return factory
+
+
+async def wait_until(pilot, predicate: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until `predicate()` is truthy, failing with `what` after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await pilot.pause(0.05)

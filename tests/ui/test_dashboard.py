@@ -1,0 +1,139 @@
+"""The console as a person uses it: keys in, what the widgets show out, the simulator as the venue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import Input
+
+from tests.ui.conftest import wait_until
+from tui.screens.order_form import OrderFormScreen
+from tui.widgets.balances import BalancesView
+from tui.widgets.kline_chart import KlineChart
+from tui.widgets.open_orders import OpenOrdersTable
+from tui.widgets.order_book import OrderBookView
+from tui.widgets.trades_tape import TradesTape
+
+DEMO = "demo"
+
+
+def _book(app) -> OrderBookView:  # type: ignore[no-untyped-def]
+    return app.dashboard.query_one(OrderBookView)
+
+
+def _orders(app) -> OpenOrdersTable:  # type: ignore[no-untyped-def]
+    return app.dashboard.query_one(OpenOrdersTable)
+
+
+async def _ready(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await wait_until(pilot, lambda: app.dashboard.ready, what="session ready")
+    await wait_until(
+        pilot,
+        lambda: (
+            _book(app).snapshot is not None
+            and _book(app).snapshot.state == "live"
+            and _book(app).snapshot.bids
+            and _book(app).snapshot.asks
+        ),
+        what="live order book",
+    )
+    await wait_until(pilot, lambda: app.dashboard.query_one(BalancesView).balances, what="balances")
+
+
+async def _fill_form(
+    pilot, app, *, price: str | None = None, quantity: str = "", order_type: str | None = None
+) -> OrderFormScreen:  # type: ignore[no-untyped-def]
+    await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="order form")
+    form = app.screen
+    assert isinstance(form, OrderFormScreen)
+    if order_type is not None:
+        from textual.widgets import Select
+
+        from tui.domain.orders import OrderType
+
+        form.query_one("#type", Select).value = OrderType(order_type)
+        await pilot.pause()
+    if price is not None:
+        form.query_one("#price", Input).value = ""
+        form.query_one("#price", Input).focus()
+        await pilot.press(*price)
+    form.query_one("#quantity", Input).focus()
+    await pilot.press(*quantity)
+    return form
+
+
+async def test_book_chart_and_tape_fill_from_the_simulator(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        snap = _book(app).snapshot
+        assert snap.bids[0][0] < snap.asks[0][0]  # not crossed
+        assert len(snap.bids) >= 10 and len(snap.asks) >= 10
+        await wait_until(pilot, lambda: app.dashboard.query_one(KlineChart).klines, what="klines")
+        await wait_until(pilot, lambda: app.dashboard.query_one(TradesTape).trades, timeout=15, what="trades")
+        first_id = _book(app).snapshot.update_id
+        await wait_until(pilot, lambda: _book(app).snapshot.update_id > first_id, what="book to move")
+
+
+async def test_limit_order_from_the_form_appears_in_open_orders_and_cancel_removes_it(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        best_bid = _book(app).snapshot.bids[0][0]
+        resting = f"{(best_bid * Decimal('0.9')).quantize(Decimal('0.01'))}"
+        await pilot.press("b")
+        await _fill_form(pilot, app, price=resting, quantity="0.001")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_until(pilot, lambda: _orders(app).row_count == 1, what="order in open orders")
+        engine_orders = sim.engine.open_orders(DEMO)
+        assert len(engine_orders) == 1 and engine_orders[0].price == Decimal(resting)
+        assert _orders(app).selected_order.order_id == engine_orders[0].order_id
+        await pilot.press("c")
+        await wait_until(pilot, lambda: _orders(app).row_count == 0, what="order removed after cancel")
+        assert sim.engine.open_orders(DEMO) == []
+
+
+async def test_crossing_order_fills_and_balances_change(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        balances = app.dashboard.query_one(BalancesView)
+        btc_before = next(b.free for b in balances.balances if b.asset == "BTC")
+        usdt_before = next(b.free for b in balances.balances if b.asset == "USDT")
+        best_ask = _book(app).snapshot.asks[0][0]
+        crossing = f"{(best_ask * Decimal('1.01')).quantize(Decimal('0.01'))}"
+        await pilot.press("b")
+        await _fill_form(pilot, app, price=crossing, quantity="0.002")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+
+        def btc_now() -> Decimal:
+            return next(b.free for b in balances.balances if b.asset == "BTC")
+
+        await wait_until(pilot, lambda: btc_now() > btc_before, what="BTC balance to rise")
+        usdt_now = next(b.free for b in balances.balances if b.asset == "USDT")
+        assert usdt_now < usdt_before
+        # Bought 0.002 less the taker commission paid in BTC, exactly as the engine booked it.
+        free, _locked = sim.engine.balances(DEMO)["BTC"]
+        assert btc_now() == free
+        assert _orders(app).row_count == 0
+
+
+async def test_invalid_price_shows_an_error_and_sends_nothing(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("s")
+        form = await _fill_form(pilot, app, price="60000.001", quantity="0.001")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # no confirmation, form still open
+        error = str(form.query_one("#price-error").render())
+        assert "PRICE_FILTER" in error and "tick size 0.01" in error
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert sim.engine.all_orders(DEMO, "BTCUSDT") == []
+        assert _orders(app).row_count == 0

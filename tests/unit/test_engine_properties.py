@@ -1,0 +1,119 @@
+"""Property tests: random order flow over a few accounts keeps the engine's invariants."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal as D
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.sim.engine import BookLevelChanged, Engine, EngineEvent, SimError
+from tui.sim.symbols import default_specs
+
+ACCOUNTS = ("a", "b", "c")
+START = {"USDT": D("5000"), "BTC": D("0.1"), "ETH": D("2")}
+SYMBOLS = {"BTCUSDT": ("BTC", D("60000"), D("0.001")), "ETHUSDT": ("ETH", D("3000"), D("0.01"))}
+
+place = st.tuples(
+    st.just("place"),
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(sorted(SYMBOLS)),
+    st.sampled_from(("BUY", "SELL")),
+    st.sampled_from(("GTC", "GTC", "IOC", "FOK", "MAKER", "MARKET", "QUOTE")),
+    st.integers(-6, 6),  # price offset in ticks of 1 USDT
+    st.integers(1, 30),  # quantity in lots
+)
+cancel = st.tuples(st.just("cancel"), st.sampled_from(ACCOUNTS), st.integers(0, 20))
+cancel_all = st.tuples(st.just("cancel_all"), st.sampled_from(ACCOUNTS), st.sampled_from(sorted(SYMBOLS)))
+op = st.integers(0, 9).flatmap(lambda k: place if k < 7 else cancel if k < 9 else cancel_all)
+ops = st.lists(op, min_size=10, max_size=80)
+
+
+def run(engine: Engine, op: tuple) -> None:
+    kind, acct = op[0], op[1]
+    try:
+        if kind == "place":
+            _, _, symbol, side, how, offset, lots = op
+            _, mid, lot = SYMBOLS[symbol]
+            price, qty = mid + offset, lot * lots
+            if how == "MARKET":
+                engine.place_order(acct, symbol, side, "MARKET", quantity=qty)
+            elif how == "QUOTE":
+                engine.place_order(acct, symbol, side, "MARKET", quote_order_qty=(qty * mid).quantize(D("0.01")))
+            elif how == "MAKER":
+                engine.place_order(acct, symbol, side, "LIMIT_MAKER", price=price, quantity=qty)
+            else:
+                engine.place_order(acct, symbol, side, "LIMIT", price=price, quantity=qty, time_in_force=how)
+        elif kind == "cancel":
+            orders = engine.open_orders(acct)
+            if orders:
+                target = orders[op[2] % len(orders)]
+                engine.cancel_order(acct, target.symbol, order_id=target.order_id)
+        else:
+            engine.cancel_all(acct, op[2])
+    except SimError as err:
+        assert err.code in (-2010, -2011, -1013), err
+
+
+def check_invariants(engine: Engine, events: list[EngineEvent]) -> None:
+    specs = engine.specs
+    # conservation: nothing is created or destroyed, fees included
+    totals: Counter[str] = Counter()
+    for acct in ACCOUNTS:
+        for asset, (free, locked) in engine.balances(acct).items():
+            assert free >= 0 and locked >= 0, (acct, asset, free, locked)
+            totals[asset] += free + locked
+    for asset, start in START.items():
+        assert totals[asset] + engine.commissions.get(asset, D(0)) == start * len(ACCOUNTS), asset
+
+    levels: dict[tuple[str, str], dict[D, D]] = defaultdict(lambda: defaultdict(D))
+    for acct in ACCOUNTS:
+        need: Counter[str] = Counter()
+        for o in engine.open_orders(acct):
+            rules = specs[o.symbol].rules
+            remaining = o.orig_qty - o.executed_qty
+            assert remaining > 0 and o.status in ("NEW", "PARTIALLY_FILLED")
+            if o.side == "BUY":
+                need[rules.quote_asset] += o.price * remaining
+            else:
+                need[rules.base_asset] += remaining
+            levels[(o.symbol, "BID" if o.side == "BUY" else "ASK")][o.price] += remaining
+        for asset, (_, locked) in engine.balances(acct).items():
+            assert locked == need[asset], (acct, asset)
+
+    counts = Counter(e.symbol for e in events if isinstance(e, BookLevelChanged))
+    for symbol in SYMBOLS:
+        update_id, bids, asks = engine.depth(symbol, limit=1000)
+        if bids and asks:
+            assert bids[0][0] < asks[0][0], "crossed book"
+        assert dict(bids) == dict(levels[(symbol, "BID")])
+        assert dict(asks) == dict(levels[(symbol, "ASK")])
+        assert [p for p, _ in bids] == sorted((p for p, _ in bids), reverse=True)
+        assert [p for p, _ in asks] == sorted(p for p, _ in asks)
+        assert update_id == engine.update_id(symbol) == counts[symbol]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops)
+def test_random_order_flow_keeps_invariants(sequence: list[tuple]) -> None:
+    clock = iter(range(1_700_000_000_000, 1_800_000_000_000, 7))
+    engine = Engine(default_specs(), lambda: next(clock))
+    for acct in ACCOUNTS:
+        engine.open_account(acct, START)
+    events: list[EngineEvent] = []
+    engine.subscribe(events.append)
+    for op in sequence:
+        run(engine, op)
+        check_invariants(engine, events)
+    # ids only ever grow and book update ids are consecutive per symbol
+    per_symbol: dict[str, list[int]] = defaultdict(list)
+    for e in events:
+        if isinstance(e, BookLevelChanged):
+            per_symbol[e.symbol].append(e.update_id)
+    for ids in per_symbol.values():
+        assert ids == list(range(1, len(ids) + 1))
+    exec_ids = [e.execution_id for e in events if hasattr(e, "execution_id")]
+    assert exec_ids == sorted(set(exec_ids))
+    trade_ids = [e.trade_id for e in events if hasattr(e, "trade_id")]
+    assert trade_ids == sorted(set(trade_ids))

@@ -1,0 +1,101 @@
+"""The Textual app: composition, wiring and lifecycle only.
+
+`TradingApp` owns the one `Session` (made by the caller: `make_app(settings, session)`), connects it
+on mount with backoff, and hands it to the dashboard. Every worker error ends up in `report_worker`,
+the one place that turns failures into a visible message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from .config import Settings
+from .exchange.errors import ExchangeError
+from .exchange.session import Session
+from .messages import ConnectionStatus, SessionReady
+from .screens.dashboard import DashboardScreen
+from .theme import BID_ASK_DEFAULTS, BINANCE_DARK
+
+log = logging.getLogger(__name__)
+
+
+class TradingApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Binance TUI"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(self, settings: Settings, session: Session, *, venue: str = "") -> None:
+        super().__init__()
+        self.settings = settings
+        self.session = session
+        self.venue = venue
+        self.dashboard = DashboardScreen(session, symbols=settings.symbols, venue=venue)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(BID_ASK_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self.register_theme(BINANCE_DARK)
+        self.theme = BINANCE_DARK.name
+        self.push_screen(self.dashboard)
+        self.session.on_status = self._session_status
+        self.connect()
+
+    def _session_status(self, name: str, state: str, detail: str = "") -> None:
+        self.dashboard.post_message(ConnectionStatus(name, state, detail))
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def connect(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self.session.start()
+                break
+            except (TimeoutError, ExchangeError, OSError) as exc:
+                self._session_status("ws-api", "reconnecting", str(exc))
+                self.notify(f"Cannot reach the exchange: {exc}. Retrying in {delay:.0f}s.", severity="warning")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+        self._session_status("ws-api", "live")
+        self.dashboard.post_message(SessionReady(tuple(self.session.rules)))
+
+    async def on_unmount(self) -> None:
+        # However the app ends (quit key, palette, ctrl+c, a test leaving run_test), the session's
+        # connections close with it; nothing keeps reconnecting to a venue no one is watching.
+        await self.session.close()
+
+    def report_worker(self, event: Worker.StateChanged) -> None:
+        """Turn a failed worker into a message on screen; the app keeps running."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            log.error("worker %s failed: %r", event.worker.name, error)
+            self.notify(f"{event.worker.name}: {error}", title="Error", severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker(event)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        target = screen if isinstance(screen, DashboardScreen) else self.dashboard
+        for binding in target.BINDINGS:
+            assert isinstance(binding, Binding)
+            key = binding.key_display or binding.key
+            yield SystemCommand(
+                binding.description, f"{binding.description} (key: {key})", partial(target.run_action, binding.action)
+            )
+
+
+def make_app(settings: Settings, session: Session, *, venue: str = "") -> TradingApp:
+    return TradingApp(settings, session, venue=venue)

@@ -1,0 +1,417 @@
+"""Pure translation between Binance wire dicts and domain values. No I/O.
+
+Money is parsed from the wire string straight into Decimal. Anything malformed raises ValueError
+naming the field and the message type, so a caller can log and skip one bad frame instead of dying
+on a KeyError deep inside a feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from tui.domain.filters import SymbolRules
+from tui.domain.money import ZERO, to_decimal, wire
+from tui.domain.order_book import DepthDiff, DepthSnapshot, Level
+from tui.domain.orders import Balance, CommissionRates, Kline, Order, OrderRequest, OrderType, Ticker24h, Trade
+
+from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def _obj(d: Any, what: str) -> dict[str, Any]:
+    if not isinstance(d, dict):
+        raise ValueError(f"{what}: expected an object, got {type(d).__name__}")
+    return d
+
+
+def _get(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> Any:
+    value = d.get(key, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            raise ValueError(f"{what}: missing field {key!r}")
+        return default
+    return value
+
+
+def _conv(d: dict[str, Any], key: str, what: str, fn: Callable[[Any], T], default: Any = _MISSING) -> T:
+    value = _get(d, key, what, default)
+    if value is default and default is not _MISSING:
+        return value  # type: ignore[no-any-return]
+    try:
+        return fn(value)
+    except (ValueError, TypeError, ArithmeticError):
+        raise ValueError(f"{what}: bad value for {key!r}: {value!r}") from None
+
+
+def _dec(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> Decimal:
+    def parse(v: Any) -> Decimal:
+        if isinstance(v, bool) or not isinstance(v, (str, int)):
+            raise TypeError("money must travel as a string")
+        return to_decimal(v)
+
+    return _conv(d, key, what, parse, default)
+
+
+def _int(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> int:
+    def parse(v: Any) -> int:
+        if isinstance(v, bool):
+            raise TypeError("bool is not an int")
+        return int(v)
+
+    return _conv(d, key, what, parse, default)
+
+
+def _str(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> str:
+    return _conv(d, key, what, str, default)
+
+
+def _bool(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> bool:
+    def parse(v: Any) -> bool:
+        if not isinstance(v, bool):
+            raise TypeError("not a boolean")
+        return v
+
+    return _conv(d, key, what, parse, default)
+
+
+def _levels(raw: Any, what: str) -> tuple[Level, ...]:
+    if not isinstance(raw, list):
+        raise ValueError(f"{what}: levels must be a list")
+    out: list[Level] = []
+    for level in raw:
+        if not isinstance(level, (list, tuple)) or len(level) < 2:
+            raise ValueError(f"{what}: bad level {level!r}")
+        try:
+            out.append((to_decimal(level[0]), to_decimal(level[1])))
+        except (ValueError, TypeError):
+            raise ValueError(f"{what}: bad level {level!r}") from None
+    return tuple(out)
+
+
+# --- exchange info ---------------------------------------------------------------------------
+
+
+def rules_from_exchange_info(symbol: Any) -> SymbolRules:
+    """One entry of exchangeInfo `symbols` -> SymbolRules (filters missing on the wire are disabled)."""
+    what = "exchangeInfo symbol"
+    s = _obj(symbol, what)
+    fields: dict[str, Any] = {
+        "tick_size": ZERO, "min_price": ZERO, "max_price": ZERO,
+        "step_size": ZERO, "min_qty": ZERO, "max_qty": ZERO,
+        "min_notional": ZERO, "max_notional": ZERO,
+    }  # fmt: skip
+    notional_seen = False
+    for f in _get(s, "filters", what, []):
+        f = _obj(f, f"{what} filter")
+        kind = f.get("filterType")
+        fw = f"{what} {kind}"
+        if kind == "PRICE_FILTER":
+            fields["min_price"] = _dec(f, "minPrice", fw, ZERO)
+            fields["max_price"] = _dec(f, "maxPrice", fw, ZERO)
+            fields["tick_size"] = _dec(f, "tickSize", fw, ZERO)
+        elif kind == "LOT_SIZE":
+            fields["min_qty"] = _dec(f, "minQty", fw, ZERO)
+            fields["max_qty"] = _dec(f, "maxQty", fw, ZERO)
+            fields["step_size"] = _dec(f, "stepSize", fw, ZERO)
+        elif kind == "MARKET_LOT_SIZE":
+            fields["market_min_qty"] = _dec(f, "minQty", fw, ZERO)
+            fields["market_max_qty"] = _dec(f, "maxQty", fw, ZERO)
+            fields["market_step_size"] = _dec(f, "stepSize", fw, ZERO)
+        elif kind == "NOTIONAL":
+            notional_seen = True
+            fields["min_notional"] = _dec(f, "minNotional", fw, ZERO)
+            fields["max_notional"] = _dec(f, "maxNotional", fw, ZERO)
+            fields["apply_min_to_market"] = _bool(f, "applyMinToMarket", fw, True)
+            fields["apply_max_to_market"] = _bool(f, "applyMaxToMarket", fw, False)
+        elif kind == "MIN_NOTIONAL" and not notional_seen:
+            # The older filter; NOTIONAL supersedes it when a symbol has both.
+            fields["min_notional"] = _dec(f, "minNotional", fw, ZERO)
+            fields["apply_min_to_market"] = _bool(f, "applyToMarket", fw, True)
+    order_types = _get(s, "orderTypes", what, None)
+    if order_types is not None:
+        fields["order_types"] = tuple(str(t) for t in order_types)
+    return SymbolRules(
+        symbol=_str(s, "symbol", what),
+        base_asset=_str(s, "baseAsset", what),
+        quote_asset=_str(s, "quoteAsset", what),
+        base_asset_precision=_int(s, "baseAssetPrecision", what, 8),
+        quote_asset_precision=_int(s, "quoteAssetPrecision", what, 8),
+        status=_str(s, "status", what, "TRADING"),
+        **fields,
+    )
+
+
+def rules_by_symbol(exchange_info: Any) -> dict[str, SymbolRules]:
+    info = _obj(exchange_info, "exchangeInfo")
+    symbols = _get(info, "symbols", "exchangeInfo")
+    if not isinstance(symbols, list):
+        raise ValueError("exchangeInfo: 'symbols' must be a list")
+    rules = (rules_from_exchange_info(s) for s in symbols)
+    return {r.symbol: r for r in rules}
+
+
+# --- orders and account ----------------------------------------------------------------------
+
+
+def order_from_wire(d: Any) -> Order:
+    """An order as order.place (RESULT/FULL), order.cancel, order.status or openOrders.* report it."""
+    what = "order"
+    o = _obj(d, what)
+    placed = _int(o, "time", what, None)
+    if placed is None:
+        placed = _int(o, "transactTime", what, 0)
+    updated = _int(o, "updateTime", what, None)
+    if updated is None:
+        updated = _int(o, "transactTime", what, placed)
+    return Order(
+        symbol=_str(o, "symbol", what),
+        order_id=_int(o, "orderId", what),
+        client_order_id=_str(o, "clientOrderId", what, ""),
+        side=_str(o, "side", what),
+        type=_str(o, "type", what),
+        status=_str(o, "status", what),
+        price=_dec(o, "price", what, ZERO),
+        orig_qty=_dec(o, "origQty", what),
+        executed_qty=_dec(o, "executedQty", what),
+        cum_quote_qty=_dec(o, "cummulativeQuoteQty", what, ZERO),
+        time_in_force=_str(o, "timeInForce", what, ""),
+        time=placed,
+        update_time=updated,
+    )
+
+
+def orders_from_cancel_all(result: Any) -> list[Order]:
+    """openOrders.cancelAll: single orders, plus the reports inside canceled order lists."""
+    if not isinstance(result, list):
+        raise ValueError("openOrders.cancelAll: expected a list")
+    out: list[Order] = []
+    for item in result:
+        if isinstance(item, dict) and "orderReports" in item:
+            out.extend(order_from_wire(r) for r in item["orderReports"])
+        else:
+            out.append(order_from_wire(item))
+    return out
+
+
+def order_from_execution_report(ev: Any) -> Order:
+    """The order as an `executionReport` describes it after this execution."""
+    what = "executionReport"
+    e = _obj(ev, what)
+    client_id = _str(e, "c", what, "")
+    if _str(e, "x", what, "") == "CANCELED" and _str(e, "C", what, ""):
+        client_id = e["C"]  # on cancel `c` is the cancel request's id; `C` is the order's own
+    created = _int(e, "O", what, None)
+    transacted = _int(e, "T", what, 0)
+    return Order(
+        symbol=_str(e, "s", what),
+        order_id=_int(e, "i", what),
+        client_order_id=client_id,
+        side=_str(e, "S", what),
+        type=_str(e, "o", what),
+        status=_str(e, "X", what),
+        price=_dec(e, "p", what, ZERO),
+        orig_qty=_dec(e, "q", what),
+        executed_qty=_dec(e, "z", what),
+        cum_quote_qty=_dec(e, "Z", what, ZERO),
+        time_in_force=_str(e, "f", what, ""),
+        time=created if created is not None else transacted,
+        update_time=transacted,
+    )
+
+
+def order_update_from_execution_report(ev: Any) -> OrderUpdate:
+    what = "executionReport"
+    e = _obj(ev, what)
+    return OrderUpdate(
+        order=order_from_execution_report(e),
+        execution_type=_str(e, "x", what),
+        last_qty=_dec(e, "l", what, ZERO),
+        last_price=_dec(e, "L", what, ZERO),
+        commission=_dec(e, "n", what, ZERO),
+        commission_asset=_str(e, "N", what, None),
+        reject_reason=_str(e, "r", what, "NONE"),
+    )
+
+
+def _balance(b: Any, what: str, asset: str, free: str, locked: str) -> Balance:
+    b = _obj(b, what)
+    return Balance(asset=_str(b, asset, what), free=_dec(b, free, what), locked=_dec(b, locked, what))
+
+
+def balances_from_account(d: Any) -> tuple[Balance, ...]:
+    what = "account balance"
+    raw = _get(_obj(d, "account"), "balances", "account")
+    if not isinstance(raw, list):
+        raise ValueError("account: 'balances' must be a list")
+    return tuple(_balance(b, what, "asset", "free", "locked") for b in raw)
+
+
+def account_from_wire(d: Any) -> AccountSnapshot:
+    what = "account"
+    a = _obj(d, what)
+    rates = a.get("commissionRates")
+    if isinstance(rates, dict):
+        commission = CommissionRates(maker=_dec(rates, "maker", what), taker=_dec(rates, "taker", what))
+    else:  # older shape: integer basis points
+        bps = Decimal(10_000)
+        commission = CommissionRates(
+            maker=_int(a, "makerCommission", what, 0) / bps, taker=_int(a, "takerCommission", what, 0) / bps
+        )
+    return AccountSnapshot(
+        balances=balances_from_account(a), commission=commission, can_trade=_bool(a, "canTrade", what, False)
+    )
+
+
+def balances_from_outbound_position(ev: Any) -> tuple[Balance, ...]:
+    what = "outboundAccountPosition"
+    raw = _get(_obj(ev, what), "B", what)
+    if not isinstance(raw, list):
+        raise ValueError(f"{what}: 'B' must be a list")
+    return tuple(_balance(b, what, "a", "f", "l") for b in raw)
+
+
+def user_event_from_wire(ev: Any) -> OrderUpdate | BalancesUpdate | BalanceDelta | None:
+    """A user-data event -> domain event; None for event types the console does not use."""
+    e = _obj(ev, "user data event")
+    kind = e.get("e")
+    if kind == "executionReport":
+        return order_update_from_execution_report(e)
+    if kind == "outboundAccountPosition":
+        return BalancesUpdate(balances_from_outbound_position(e))
+    if kind == "balanceUpdate":
+        return BalanceDelta(asset=_str(e, "a", "balanceUpdate"), delta=_dec(e, "d", "balanceUpdate"))
+    return None
+
+
+# --- market data -----------------------------------------------------------------------------
+
+
+def trade_from_stream(d: Any) -> Trade:
+    """A `trade` (or `aggTrade`) stream payload."""
+    what = "trade"
+    t = _obj(d, what)
+    trade_id = _int(t, "t", what, None)
+    if trade_id is None:
+        trade_id = _int(t, "a", what)
+    return Trade(
+        trade_id=trade_id,
+        price=_dec(t, "p", what),
+        qty=_dec(t, "q", what),
+        time=_int(t, "T", what),
+        buyer_is_maker=_bool(t, "m", what),
+    )
+
+
+def kline_from_rest(row: Any) -> Kline:
+    """One row of `klines` (REST or WS API): [openTime, o, h, l, c, v, closeTime, ...]."""
+    if not isinstance(row, (list, tuple)) or len(row) < 7:
+        raise ValueError(f"kline: expected an array of at least 7 fields, got {row!r}")
+    d = {"t": row[0], "o": row[1], "h": row[2], "l": row[3], "c": row[4], "v": row[5], "T": row[6]}
+    return _kline(d, "kline", closed=True)
+
+
+def _kline(k: dict[str, Any], what: str, *, closed: bool) -> Kline:
+    return Kline(
+        open_time=_int(k, "t", what),
+        close_time=_int(k, "T", what),
+        open=_dec(k, "o", what),
+        high=_dec(k, "h", what),
+        low=_dec(k, "l", what),
+        close=_dec(k, "c", what),
+        volume=_dec(k, "v", what),
+        closed=closed,
+    )
+
+
+def kline_from_stream(d: Any) -> Kline:
+    """A `kline_<interval>` stream payload (the bar is under `k`; `x` says whether it closed)."""
+    what = "kline event"
+    k = _obj(_get(_obj(d, what), "k", what), what)
+    return _kline(k, what, closed=_bool(k, "x", what, False))
+
+
+def ticker_from_stream(d: Any) -> Ticker24h:
+    """A `<symbol>@ticker` (24hrTicker) stream payload."""
+    what = "24hrTicker"
+    t = _obj(d, what)
+    return Ticker24h(
+        symbol=_str(t, "s", what),
+        last_price=_dec(t, "c", what),
+        price_change=_dec(t, "p", what),
+        price_change_percent=_dec(t, "P", what),
+        high=_dec(t, "h", what),
+        low=_dec(t, "l", what),
+        volume=_dec(t, "v", what),
+        quote_volume=_dec(t, "q", what),
+    )
+
+
+def ticker_from_ws(d: Any) -> Ticker24h:
+    """The `ticker.24hr` WS API result (FULL type) for one symbol."""
+    what = "ticker.24hr"
+    t = _obj(d, what)
+    return Ticker24h(
+        symbol=_str(t, "symbol", what),
+        last_price=_dec(t, "lastPrice", what),
+        price_change=_dec(t, "priceChange", what, ZERO),
+        price_change_percent=_dec(t, "priceChangePercent", what, ZERO),
+        high=_dec(t, "highPrice", what),
+        low=_dec(t, "lowPrice", what),
+        volume=_dec(t, "volume", what),
+        quote_volume=_dec(t, "quoteVolume", what),
+    )
+
+
+def depth_diff_from_stream(d: Any) -> DepthDiff:
+    """A `depthUpdate` payload: first (U) and final (u) update id and the changed levels."""
+    what = "depthUpdate"
+    e = _obj(d, what)
+    first, final = _int(e, "U", what), _int(e, "u", what)
+    if final < first:
+        raise ValueError(f"{what}: final update id {final} < first {first}")
+    return DepthDiff(
+        first_update_id=first,
+        final_update_id=final,
+        bids=_levels(_get(e, "b", what), f"{what} bids"),
+        asks=_levels(_get(e, "a", what), f"{what} asks"),
+    )
+
+
+def snapshot_from_rest(d: Any) -> DepthSnapshot:
+    """A `depth` result (REST /api/v3/depth or WS API `depth`)."""
+    what = "depth snapshot"
+    s = _obj(d, what)
+    return DepthSnapshot(
+        last_update_id=_int(s, "lastUpdateId", what),
+        bids=_levels(_get(s, "bids", what), f"{what} bids"),
+        asks=_levels(_get(s, "asks", what), f"{what} asks"),
+    )
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+def order_params(req: OrderRequest) -> dict[str, Any]:
+    """Wire params for order.place / order.test (unsigned; the client adds timestamp and signature)."""
+    params: dict[str, Any] = {"symbol": req.symbol, "side": str(req.side), "type": str(req.type)}
+    if req.type is OrderType.LIMIT:
+        params["timeInForce"] = str(req.time_in_force or "GTC")
+    if req.price is not None:
+        params["price"] = wire(req.price)
+    if req.quantity is not None:
+        params["quantity"] = wire(req.quantity)
+    if req.quote_order_qty is not None:
+        params["quoteOrderQty"] = wire(req.quote_order_qty)
+    if req.client_order_id:
+        params["newClientOrderId"] = req.client_order_id
+    params["newOrderRespType"] = "FULL"
+    return params
+
+
+def levels_equal(a: Sequence[Level], b: Sequence[Level]) -> bool:
+    """Compare two level lists numerically (so "1.0" equals "1.00000000")."""
+    return len(a) == len(b) and all(pa == pb and qa == qb for (pa, qa), (pb, qb) in zip(a, b, strict=True))

@@ -1,0 +1,105 @@
+"""Rate-limit usage as the exchange reports it, and the local block after a 429/418.
+
+Every WS API response carries a `rateLimits` array (REQUEST_WEIGHT, ORDERS ...) with the current
+count per interval; the tracker keeps the latest of each so the UI can show how close we are. After a
+429 or 418 the exchange says until when to stop (`retryAfter`); until then requests are refused here,
+without touching the network, because repeating them is what turns a 429 into an IP ban.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RateLimited
+
+
+@dataclass(frozen=True)
+class RateLimitUsage:
+    """One active limit: `count` of `limit` used in the current `interval_num` x `interval`."""
+
+    type: str
+    interval: str
+    interval_num: int
+    limit: int
+    count: int
+
+    @property
+    def fraction(self) -> float:
+        """Share of the limit used (0..1+); for display only."""
+        return self.count / self.limit if self.limit else 0.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.type} {self.interval_num}{self.interval[:1]}"
+
+
+def usage_from_wire(item: Any) -> RateLimitUsage:
+    if not isinstance(item, dict):
+        raise ValueError(f"rate limit entry is not an object: {item!r}")
+    try:
+        return RateLimitUsage(
+            type=str(item["rateLimitType"]),
+            interval=str(item["interval"]),
+            interval_num=int(item["intervalNum"]),
+            limit=int(item["limit"]),
+            count=int(item.get("count", 0)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed rate limit entry {item!r}: {exc}") from None
+
+
+class RateLimitTracker:
+    """Latest usage per (type, interval, intervalNum), plus a local block after 429/418."""
+
+    def __init__(self, now_ms: Callable[[], int]) -> None:
+        self.now_ms = now_ms
+        self._usage: dict[tuple[str, str, int], RateLimitUsage] = {}
+        self.blocked_until_ms: int | None = None
+        self.block_status = 0
+
+    def update(self, rate_limits: Iterable[Any] | None) -> None:
+        """Record a `rateLimits` array; malformed entries are skipped."""
+        if not rate_limits:
+            return
+        for item in rate_limits:
+            try:
+                usage = usage_from_wire(item)
+            except ValueError:
+                continue
+            self._usage[(usage.type, usage.interval, usage.interval_num)] = usage
+
+    @property
+    def usage(self) -> tuple[RateLimitUsage, ...]:
+        """A snapshot of the latest known usage, most used first."""
+        return tuple(sorted(self._usage.values(), key=lambda u: u.fraction, reverse=True))
+
+    def block(self, until_ms: int | None, status: int = 429, *, default_ms: int = 1000) -> None:
+        """Refuse requests until `until_ms` (server epoch ms); without it, for `default_ms`."""
+        until = until_ms if until_ms is not None else self.now_ms() + default_ms
+        if self.blocked_until_ms is None or until > self.blocked_until_ms:
+            self.blocked_until_ms = until
+        self.block_status = max(self.block_status, status)
+
+    @property
+    def blocked(self) -> bool:
+        return self.blocked_until_ms is not None and self.now_ms() < self.blocked_until_ms
+
+    def check(self) -> None:
+        """Raise RateLimited if we are inside a block the exchange asked for."""
+        if self.blocked_until_ms is None:
+            return
+        now = self.now_ms()
+        if now >= self.blocked_until_ms:
+            self.blocked_until_ms = None
+            self.block_status = 0
+            return
+        wait_s = (self.blocked_until_ms - now) / 1000
+        status = self.block_status or 429
+        raise RateLimited(
+            -1003,
+            f"Rate limited by the exchange; not sending requests for another {wait_s:.1f} s.",
+            status,
+            self.blocked_until_ms,
+        )

@@ -1,0 +1,204 @@
+"""Request signing for the WebSocket API: HMAC-SHA256, RSA (PKCS#1 v1.5, SHA-256) and Ed25519.
+
+The signature payload is every request param except `signature`, sorted by name and joined as
+`name=value` pairs with `&`, values not URL-encoded, signed as UTF-8 (web-socket-api.md, "SIGNED
+request example"). Key material lives only inside the signer objects; their `repr()` shows the key
+type and a shortened API key, never the secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import stat
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from tui.domain.money import wire
+
+KEY_TYPES = ("HMAC", "RSA", "ED25519")
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """Something that can authorise SIGNED requests for one API key."""
+
+    @property
+    def api_key(self) -> str: ...
+
+    @property
+    def key_type(self) -> str:
+        """ "HMAC", "RSA" or "ED25519"."""
+        ...
+
+    def sign(self, payload: str) -> str: ...
+
+
+def _wire_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return wire(value)
+    if isinstance(value, float):
+        raise TypeError("floats are not accepted in signed params; pass a Decimal or a string")
+    if isinstance(value, (list, tuple)):
+        return json.dumps(list(value), separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def ws_api_payload(params: Mapping[str, Any]) -> str:
+    """The signature payload for `params`: sorted by name, `k=v` joined with `&`, nothing encoded.
+
+    `signature` itself and params whose value is None are left out (None params are not sent).
+    """
+    return "&".join(
+        f"{key}={_wire_value(value)}"
+        for key, value in sorted(params.items())
+        if key != "signature" and value is not None
+    )
+
+
+def _short(api_key: str) -> str:
+    return f"{api_key[:6]}…" if len(api_key) > 8 else "…"
+
+
+class _SignerBase:
+    __slots__ = ("_api_key",)
+    key_type = ""
+
+    def __init__(self, api_key: str) -> None:
+        if not api_key:
+            raise ValueError("API key is empty")
+        self._api_key = api_key
+
+    @property
+    def api_key(self) -> str:
+        return self._api_key
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api_key={_short(self._api_key)!r}, secret=<redacted>)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:  # keep key material out of pickles (and so out of copies in logs)
+        raise TypeError(f"{type(self).__name__} holds key material and cannot be pickled")
+
+
+class HmacSigner(_SignerBase):
+    """HMAC-SHA256 of the payload with the secret key, hex encoded."""
+
+    __slots__ = ("_secret",)
+    key_type = "HMAC"
+
+    def __init__(self, api_key: str, secret: str | bytes) -> None:
+        super().__init__(api_key)
+        if not secret:
+            raise ValueError("HMAC secret is empty")
+        self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+
+    def sign(self, payload: str) -> str:
+        return hmac.new(self._secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _load_private_key(private_key: Any, expected: type, what: str) -> Any:
+    if isinstance(private_key, (bytes, str)):
+        data = private_key.encode() if isinstance(private_key, str) else private_key
+        try:
+            private_key = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError):
+            # The original exception may quote the key bytes; do not chain it.
+            raise ValueError(f"not an unencrypted PEM {what} private key") from None
+    if not isinstance(private_key, expected):
+        raise ValueError(f"expected an {what} private key, got {type(private_key).__name__}")
+    return private_key
+
+
+class RsaSigner(_SignerBase):
+    """RSASSA-PKCS1-v1_5 with SHA-256, base64 encoded. `private_key` is a key object or PEM bytes."""
+
+    __slots__ = ("_key",)
+    key_type = "RSA"
+
+    def __init__(self, api_key: str, private_key: RSAPrivateKey | bytes | str) -> None:
+        super().__init__(api_key)
+        self._key: RSAPrivateKey = _load_private_key(private_key, RSAPrivateKey, "RSA")
+
+    def sign(self, payload: str) -> str:
+        raw = self._key.sign(payload.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+        return base64.b64encode(raw).decode("ascii")
+
+
+class Ed25519Signer(_SignerBase):
+    """Ed25519 over the payload, base64 encoded. The only key type allowed for session.logon."""
+
+    __slots__ = ("_key",)
+    key_type = "ED25519"
+
+    def __init__(self, api_key: str, private_key: Ed25519PrivateKey | bytes | str) -> None:
+        super().__init__(api_key)
+        self._key: Ed25519PrivateKey = _load_private_key(private_key, Ed25519PrivateKey, "Ed25519")
+
+    def sign(self, payload: str) -> str:
+        return base64.b64encode(self._key.sign(payload.encode("utf-8"))).decode("ascii")
+
+
+class InsecureKeyFile(PermissionError):
+    """A key file may be read by other users; refuse to use it until its mode is fixed."""
+
+
+def _read_private_file(path: Path) -> bytes:
+    """Read a file holding key material, refusing it if group or others may read or write it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(f"key file not found: {path}") from None
+    if os.name == "posix" and mode & 0o077:
+        raise InsecureKeyFile(
+            f"{path} is accessible by other users (mode {stat.filemode(mode)}); "
+            f"keys must be private to you. Fix it with: chmod 600 {path}"
+        )
+    return path.read_bytes()
+
+
+def load_demo_signer(keys_dir: Path, key_type: str) -> Signer:
+    """Load one of the demo keys from `keys_dir/demo-keys.json` ("hmac", "rsa" or "ed25519").
+
+    The JSON holds {"hmac": {"apiKey", "secretKey"}, "rsa": {"apiKey", "privateKeyFile"},
+    "ed25519": {"apiKey", "privateKeyFile"}}; private key files are unencrypted PKCS#8 PEM, relative
+    to `keys_dir`. Files readable by group or others are refused (InsecureKeyFile).
+    """
+    kind = key_type.strip().lower()
+    if kind not in ("hmac", "rsa", "ed25519"):
+        raise ValueError(f"unknown key type {key_type!r}; expected hmac, rsa or ed25519")
+    index_path = Path(keys_dir) / "demo-keys.json"
+    try:
+        index = json.loads(_read_private_file(index_path))
+        entry = index[kind]
+        api_key = entry["apiKey"]
+    except json.JSONDecodeError:
+        raise ValueError(f"{index_path} is not valid JSON") from None
+    except (KeyError, TypeError):
+        raise ValueError(f"{index_path} has no usable {kind!r} entry with an apiKey") from None
+    if kind == "hmac":
+        secret = entry.get("secretKey")
+        if not isinstance(secret, str) or not secret:
+            raise ValueError(f"{index_path}: the hmac entry has no secretKey")
+        return HmacSigner(api_key, secret)
+    key_file = entry.get("privateKeyFile")
+    if not isinstance(key_file, str) or not key_file:
+        raise ValueError(f"{index_path}: the {kind} entry has no privateKeyFile")
+    key_path = Path(key_file) if Path(key_file).is_absolute() else Path(keys_dir) / key_file
+    pem = _read_private_file(key_path)
+    if kind == "rsa":
+        return RsaSigner(api_key, pem)
+    return Ed25519Signer(api_key, pem)

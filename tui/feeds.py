@@ -1,0 +1,229 @@
+"""The one bridge from exchange to UI: feeds turn stream events into coalesced snapshot messages.
+
+A feed keeps the latest state itself and publishes it at a bounded rate (`PUBLISH_HZ`), so a burst
+of thousands of depth frames costs the UI a handful of redraws, and old states are replaced rather
+than queued. Feeds run as workers of the dashboard screen; they never touch widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from decimal import Decimal
+
+from textual.message import Message
+
+from .domain.orders import Balance, CommissionRates, Kline, Order, Trade
+from .exchange import codec
+from .exchange.errors import ExchangeError
+from .exchange.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
+from .messages import (
+    BalancesUpdated,
+    BookUpdated,
+    ConnectionStatus,
+    KlinesUpdated,
+    OrdersUpdated,
+    TickerUpdated,
+    TradesUpdated,
+)
+
+log = logging.getLogger(__name__)
+
+PUBLISH_HZ = 10
+BOOK_DEPTH = 40
+TAPE_LENGTH = 60
+KLINE_COUNT = 240
+
+Post = Callable[[Message], object]
+
+
+class MarketFeed:
+    """Depth, trades, klines and the 24h ticker for one symbol on one combined stream connection."""
+
+    def __init__(self, session: Session, symbol: str, interval: str, post: Post) -> None:
+        self.session = session
+        self.symbol = symbol
+        self.interval = interval
+        self.post = post
+        self.book = session.local_book(symbol)
+        self.trades: deque[Trade] = deque(maxlen=TAPE_LENGTH)
+        self.klines: dict[int, Kline] = {}
+        self.frames = 0
+        self._dirty: set[str] = set()
+        self._ticker = None
+        self._book_state = ""
+
+    @property
+    def streams(self) -> list[str]:
+        s = self.symbol.lower()
+        return [f"{s}@depth@100ms", f"{s}@trade", f"{s}@kline_{self.interval}", f"{s}@ticker"]
+
+    async def run(self) -> None:
+        publisher = asyncio.create_task(self._publish_loop())
+        try:
+            await self._load_klines()
+            client = self.session.market_streams(
+                self.streams, on_status=self._on_status, on_reconnect=self._on_reconnect
+            )
+            try:
+                async for stream, data in client:
+                    self.frames += 1
+                    try:
+                        await self._handle(stream, data)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        log.warning("skipping malformed %s frame: %s", stream, exc)
+            finally:
+                await client.close()
+        finally:
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
+
+    async def _load_klines(self) -> None:
+        try:
+            klines = await self.session.klines(self.symbol, self.interval, limit=KLINE_COUNT)
+        except ExchangeError as exc:
+            log.warning("klines for %s unavailable: %s", self.symbol, exc)
+            return
+        self.klines = {k.open_time: k for k in klines}
+        self._dirty.add("klines")
+
+    def _on_status(self, state: str, detail: str = "") -> None:
+        self.post(ConnectionStatus("market", state, detail))
+
+    def _on_reconnect(self) -> None:
+        # A new connection starts a new diff sequence: nothing of the old book may survive it.
+        self.book.on_reconnect()
+        self._dirty.add("book")
+
+    async def _handle(self, stream: str, data: dict) -> None:
+        kind = stream.split("@", 1)[1]
+        if kind.startswith("depth"):
+            await self.book.on_diff(data)
+            self._dirty.add("book")
+        elif kind == "trade":
+            self.trades.appendleft(codec.trade_from_stream(data))
+            self._dirty.add("trades")
+        elif kind.startswith("kline_"):
+            kline = codec.kline_from_stream(data)
+            self.klines[kline.open_time] = kline
+            if len(self.klines) > KLINE_COUNT:
+                del self.klines[min(self.klines)]
+            self._dirty.add("klines")
+        elif kind == "ticker":
+            self._ticker = codec.ticker_from_stream(data)
+            self._dirty.add("ticker")
+
+    async def _publish_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1 / PUBLISH_HZ)
+            self.publish()
+
+    def publish(self) -> None:
+        """Post one message per kind of state that changed since the last call."""
+        dirty, self._dirty = self._dirty, set()
+        state = self.book.state
+        if state != self._book_state:
+            self._book_state = state
+            self.post(ConnectionStatus("book", state))
+            dirty.add("book")
+        if "book" in dirty:
+            bids, asks = self.book.book.top(BOOK_DEPTH)
+            self.post(
+                BookUpdated(
+                    self.symbol, tuple(bids), tuple(asks), self.book.book.last_update_id, state, self.book.resyncs
+                )
+            )
+        if "trades" in dirty:
+            self.post(TradesUpdated(self.symbol, tuple(self.trades)))
+        if "klines" in dirty:
+            self.post(KlinesUpdated(self.symbol, self.interval, tuple(self.klines[t] for t in sorted(self.klines))))
+        if "ticker" in dirty and self._ticker is not None:
+            self.post(TickerUpdated(self._ticker))
+
+
+class AccountFeed:
+    """Open orders and balances: a REST-like snapshot first, then kept current from the user stream.
+
+    After the session reconnects it takes a fresh snapshot, so an order filled while we were away is
+    never shown as open (and one placed elsewhere appears).
+    """
+
+    def __init__(self, session: Session, post: Post) -> None:
+        self.session = session
+        self.post = post
+        self.orders: dict[int, Order] = {}
+        self.balances: dict[str, Balance] = {}
+        self.commission: CommissionRates | None = None
+        self._closed: set[int] = set()
+        self._dirty = False
+
+    async def run(self) -> None:
+        publisher = asyncio.create_task(self._publish_loop())
+        try:
+            await self.reload()
+            async for event in self.session.user_events():
+                self.apply(event)
+                if isinstance(event, SessionReconnected):
+                    await self.reload()
+        finally:
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
+
+    async def reload(self) -> None:
+        orders = await self.session.open_orders()
+        account = await self.session.account()
+        self.orders = {o.order_id: o for o in orders}
+        self.balances = {b.asset: b for b in account.balances}
+        self.commission = account.commission
+        self._dirty = True
+        self.publish()
+
+    def apply(self, event: object) -> None:
+        if isinstance(event, OrderUpdate):
+            order = event.order
+            known = self.orders.get(order.order_id)
+            if known is not None and known.update_time > order.update_time:
+                return  # an older report arriving late must not undo a newer one
+            if order.is_open:
+                self.orders[order.order_id] = order
+            else:
+                self.orders.pop(order.order_id, None)
+                self._closed.add(order.order_id)
+        elif isinstance(event, BalancesUpdate):
+            for bal in event.balances:
+                self.balances[bal.asset] = bal
+        elif isinstance(event, BalanceDelta):
+            old = self.balances.get(event.asset, Balance(event.asset, Decimal(0), Decimal(0)))
+            self.balances[event.asset] = Balance(event.asset, old.free + event.delta, old.locked)
+        else:
+            return
+        self._dirty = True
+
+    def track(self, order: Order) -> None:
+        """Record an order we just placed (the response may beat its executionReport)."""
+        if order.order_id in self._closed:
+            return
+        if order.order_id not in self.orders and order.is_open:
+            self.orders[order.order_id] = order
+            self._dirty = True
+        elif not order.is_open:
+            self.orders.pop(order.order_id, None)
+            self._closed.add(order.order_id)
+            self._dirty = True
+
+    async def _publish_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1 / PUBLISH_HZ)
+            self.publish()
+
+    def publish(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        self.post(OrdersUpdated(tuple(self.orders.values())))
+        self.post(BalancesUpdated(tuple(self.balances.values()), self.commission))

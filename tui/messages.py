@@ -1,0 +1,82 @@
+"""App-wide messages. Each carries an immutable snapshot, never a shared mutable structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from .domain.order_book import Level
+from .domain.orders import Balance, CommissionRates, Kline, Order, OrderRequest, Ticker24h, Trade
+
+
+@dataclass
+class BookUpdated(Message):
+    """The top of the local order book for `symbol`, as of `update_id`."""
+
+    symbol: str
+    bids: tuple[Level, ...]
+    asks: tuple[Level, ...]
+    update_id: int
+    state: str  # "live", "syncing", ...
+    resyncs: int
+
+
+@dataclass
+class TradesUpdated(Message):
+    symbol: str
+    trades: tuple[Trade, ...]  # newest first
+
+
+@dataclass
+class KlinesUpdated(Message):
+    symbol: str
+    interval: str
+    klines: tuple[Kline, ...]  # oldest first
+
+
+@dataclass
+class TickerUpdated(Message):
+    ticker: Ticker24h
+
+
+@dataclass
+class OrdersUpdated(Message):
+    """Every open order the account has, on every symbol."""
+
+    orders: tuple[Order, ...]
+
+
+@dataclass
+class BalancesUpdated(Message):
+    balances: tuple[Balance, ...]
+    commission: CommissionRates | None = None
+
+
+@dataclass
+class ConnectionStatus(Message):
+    """A connection or feed changed state: connecting, live, stale, resyncing, reconnecting, closed."""
+
+    name: str
+    state: str
+    detail: str = ""
+
+
+@dataclass
+class OrderAccepted(Message):
+    request: OrderRequest
+    order: Order
+
+
+@dataclass
+class OrderRejected(Message):
+    request: OrderRequest
+    code: int
+    msg: str
+
+
+@dataclass
+class SessionReady(Message):
+    """The session is connected, logged on and knows the symbols' rules."""
+
+    symbols: tuple[str, ...]

@@ -1,0 +1,46 @@
+"""A yes/no confirmation modal: enter or y confirms, escape or n declines."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Confirm"),
+        Binding("enter", "answer(True)", "Confirm", show=False, priority=True),
+        Binding("n,escape", "answer(False)", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmScreen #question { height: auto; }
+    ConfirmScreen Horizontal { height: auto; align-horizontal: right; padding-top: 1; }
+    ConfirmScreen Button { margin-left: 1; }
+    """
+
+    def __init__(self, question: str, title: str = "Send this order?") -> None:
+        super().__init__()
+        self.question = question
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text.assemble((self.title_text, "bold"), "\n\n", self.question), id="question")
+            with Horizontal():
+                yield Button("Back [n]", id="no")
+                yield Button("Send [y/enter]", variant="warning", id="yes")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

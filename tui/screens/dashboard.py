@@ -1,0 +1,298 @@
+"""The spot dashboard: book, chart, tape, open orders, balances; owns the market and account feeds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker
+
+from ..domain.orders import CommissionRates, Order, OrderRequest, Side, Ticker24h
+from ..exchange.errors import ExchangeError
+from ..exchange.session import Session
+from ..feeds import AccountFeed, MarketFeed
+from ..messages import (
+    BalancesUpdated,
+    BookUpdated,
+    ConnectionStatus,
+    KlinesUpdated,
+    OrderAccepted,
+    OrderRejected,
+    OrdersUpdated,
+    SessionReady,
+    TickerUpdated,
+    TradesUpdated,
+)
+from ..widgets.balances import BalancesView
+from ..widgets.header_bar import HeaderBar
+from ..widgets.kline_chart import KlineChart
+from ..widgets.open_orders import OpenOrdersTable
+from ..widgets.order_book import OrderBookView
+from ..widgets.trades_tape import TradesTape
+from .confirm import ConfirmScreen
+from .help import HelpScreen
+from .order_form import OrderFormContext, OrderFormScreen
+from .symbol_picker import SymbolPicker
+
+INTERVALS = ("1s", "1m", "5m", "15m", "1h", "4h", "1d")
+NARROW_WIDTH = 100
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("b", "order('BUY')", "Buy"),
+        Binding("s", "order('SELL')", "Sell"),
+        Binding("c", "cancel_selected", "Cancel order"),
+        Binding("C", "cancel_all", "Cancel all (symbol)", key_display="shift+c"),
+        Binding("right_square_bracket", "cycle_symbol(1)", "Next symbol", key_display="]"),
+        Binding("left_square_bracket", "cycle_symbol(-1)", "Prev symbol", key_display="[", show=False),
+        Binding("t", "pick_symbol", "Symbol…"),
+        Binding("i", "cycle_interval", "Interval"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, session: Session, *, symbols: tuple[str, ...], venue: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.symbols = list(symbols)
+        self.symbol = self.symbols[0]
+        self.interval = "1m"
+        self.venue = venue
+        self.ready = False
+        self.account_feed: AccountFeed | None = None
+        self.statuses: dict[str, str] = {"ws-api": "connecting", "market": "connecting", "book": "connecting"}
+        self.book: BookUpdated | None = None
+        self.ticker: Ticker24h | None = None
+        self.commission: CommissionRates | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        with Horizontal(id="main"):
+            with Vertical(id="book-panel", classes="panel"):
+                yield OrderBookView(id="book")
+            with Vertical(id="middle"):
+                with Vertical(id="chart-panel", classes="panel"):
+                    yield KlineChart(id="chart")
+                with Vertical(id="orders-panel", classes="panel"):
+                    yield OpenOrdersTable(id="orders")
+                with Vertical(id="balances-panel", classes="panel"):
+                    yield BalancesView(id="balances")
+            with Vertical(id="trades-panel", classes="panel"):
+                yield TradesTape(id="trades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#book-panel").border_title = "Order book"
+        self.query_one("#chart-panel").border_title = "Chart"
+        self.query_one("#orders-panel").border_title = "Open orders"
+        self.query_one("#balances-panel").border_title = "Balances"
+        self.query_one("#trades-panel").border_title = "Trades"
+        header = self.query_one(HeaderBar)
+        header.venue = self.venue
+        header.symbol = self.symbol
+        self._show_statuses()
+        self.query_one(OpenOrdersTable).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "narrow")
+
+    # -- feeds ----------------------------------------------------------------------------------
+    def on_session_ready(self, message: SessionReady) -> None:
+        self.ready = True
+        known = [s for s in self.symbols if s in self.session.rules]
+        self.symbols = known or sorted(self.session.rules)[:10]
+        if self.symbol not in self.symbols:
+            self.symbol = self.symbols[0]
+        self.account_feed = AccountFeed(self.session, self.post_message)
+        self.run_account_feed()
+        self.switch_symbol(self.symbol)
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def run_account_feed(self) -> None:
+        assert self.account_feed is not None
+        await self.account_feed.run()
+
+    @work(exclusive=True, group="market", exit_on_error=False)
+    async def run_market_feed(self, symbol: str, interval: str) -> None:
+        await MarketFeed(self.session, symbol, interval, self.post_message).run()
+
+    def switch_symbol(self, symbol: str) -> None:
+        self.symbol = symbol
+        rules = self.session.rules[symbol]
+        self.book = None
+        book = self.query_one(OrderBookView)
+        book.snapshot = None
+        book.price_decimals = rules.price_decimals
+        book.qty_decimals = rules.qty_decimals
+        tape = self.query_one(TradesTape)
+        tape.trades = ()
+        tape.price_decimals, tape.qty_decimals = rules.price_decimals, rules.qty_decimals
+        chart = self.query_one(KlineChart)
+        chart.klines = ()
+        chart.interval = self.interval
+        chart.price_decimals = rules.price_decimals
+        header = self.query_one(HeaderBar)
+        header.symbol = symbol
+        header.price_decimals = rules.price_decimals
+        self.run_market_feed(symbol, self.interval)
+
+    def on_book_updated(self, message: BookUpdated) -> None:
+        if message.symbol == self.symbol:
+            self.book = message
+            self.query_one(OrderBookView).snapshot = message
+
+    def on_trades_updated(self, message: TradesUpdated) -> None:
+        if message.symbol == self.symbol:
+            self.query_one(TradesTape).trades = message.trades
+
+    def on_klines_updated(self, message: KlinesUpdated) -> None:
+        if message.symbol == self.symbol and message.interval == self.interval:
+            self.query_one(KlineChart).klines = message.klines
+
+    def on_ticker_updated(self, message: TickerUpdated) -> None:
+        if message.ticker.symbol == self.symbol:
+            self.ticker = message.ticker
+            self.query_one(HeaderBar).ticker = message.ticker
+
+    def on_orders_updated(self, message: OrdersUpdated) -> None:
+        self.query_one(OpenOrdersTable).show(message.orders)
+
+    def on_balances_updated(self, message: BalancesUpdated) -> None:
+        balances = self.query_one(BalancesView)
+        balances.balances = message.balances
+        balances.commission = self.commission = message.commission
+
+    def on_connection_status(self, message: ConnectionStatus) -> None:
+        self.statuses[message.name] = message.state
+        self._show_statuses()
+
+    def _show_statuses(self) -> None:
+        self.query_one(HeaderBar).statuses = tuple(self.statuses.items())
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_order(self, side: str) -> None:
+        if not self._require_ready():
+            return
+        book = self.book
+        context = OrderFormContext(
+            rules=self.session.rules[self.symbol],
+            side=Side(side),
+            best_bid=book.bids[0][0] if book and book.bids else None,
+            best_ask=book.asks[0][0] if book and book.asks else None,
+            last_price=self.ticker.last_price if self.ticker else None,
+            commission=self.commission,
+        )
+
+        def submitted(request: OrderRequest | None) -> None:
+            if request is not None:
+                self.place_order(request)
+
+        self.app.push_screen(OrderFormScreen(context), submitted)
+
+    @work(group="orders", exit_on_error=False)
+    async def place_order(self, request: OrderRequest) -> None:
+        try:
+            order = await self.session.place_order(request)
+        except ExchangeError as exc:
+            self.post_message(OrderRejected(request, exc.code, exc.msg))
+            return
+        if self.account_feed is not None:
+            self.account_feed.track(order)
+            self.account_feed.publish()
+        self.post_message(OrderAccepted(request, order))
+
+    def on_order_accepted(self, message: OrderAccepted) -> None:
+        order = message.order
+        filled = f", filled {order.executed_qty.normalize():f}" if order.executed_qty else ""
+        self.notify(f"{order.side} {order.symbol} #{order.order_id}: {order.status}{filled}", title="Order accepted")
+
+    def on_order_rejected(self, message: OrderRejected) -> None:
+        self.notify(f"{message.msg} (code {message.code})", title="Order rejected", severity="error", timeout=8)
+
+    def action_cancel_selected(self) -> None:
+        if not self._require_ready():
+            return
+        order = self.query_one(OpenOrdersTable).selected_order
+        if order is None:
+            self.notify("No open order selected: move to one with ↑/↓ first.", severity="warning")
+            return
+        self.cancel_order(order)
+
+    @work(group="orders", exit_on_error=False)
+    async def cancel_order(self, order: Order) -> None:
+        try:
+            cancelled = await self.session.cancel_order(order.symbol, order.order_id)
+        except ExchangeError as exc:
+            self.notify(f"Cancel #{order.order_id} failed: {exc.msg} (code {exc.code})", severity="error", timeout=8)
+            return
+        if self.account_feed is not None:
+            self.account_feed.track(cancelled)
+            self.account_feed.publish()
+        self.notify(f"Cancelled #{order.order_id} {order.side} {order.symbol}")
+
+    def action_cancel_all(self) -> None:
+        if not self._require_ready():
+            return
+        symbol = self.symbol
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.cancel_all(symbol)
+
+        self.app.push_screen(ConfirmScreen(f"Cancel every open order on {symbol}?", title="Cancel all"), answered)
+
+    @work(group="orders", exit_on_error=False)
+    async def cancel_all(self, symbol: str) -> None:
+        try:
+            cancelled = await self.session.cancel_all(symbol)
+        except ExchangeError as exc:
+            message = "No open orders to cancel." if exc.code == -2011 else f"{exc.msg} (code {exc.code})"
+            self.notify(f"Cancel all on {symbol}: {message}", severity="warning" if exc.code == -2011 else "error")
+            return
+        if self.account_feed is not None:
+            for order in cancelled:
+                self.account_feed.track(order)
+            self.account_feed.publish()
+        self.notify(f"Cancelled {len(cancelled)} order(s) on {symbol}")
+
+    def action_cycle_symbol(self, step: int) -> None:
+        if not self._require_ready():
+            return
+        index = (self.symbols.index(self.symbol) + step) % len(self.symbols)
+        self.switch_symbol(self.symbols[index])
+
+    def action_pick_symbol(self) -> None:
+        if not self._require_ready():
+            return
+
+        def picked(symbol: str | None) -> None:
+            if symbol and symbol != self.symbol:
+                self.switch_symbol(symbol)
+
+        self.app.push_screen(SymbolPicker(self.symbols, self.symbol), picked)
+
+    def action_cycle_interval(self) -> None:
+        self.interval = INTERVALS[(INTERVALS.index(self.interval) + 1) % len(INTERVALS)]
+        if self.ready:
+            self.switch_symbol(self.symbol)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen([("Dashboard", list(self.BINDINGS)), ("App", list(self.app.BINDINGS))]))
+
+    def _require_ready(self) -> bool:
+        if not self.ready:
+            self.notify("Still connecting to the exchange…", severity="warning")
+        return self.ready
+
+    def reference_price(self) -> Decimal | None:
+        if self.book and self.book.bids and self.book.asks:
+            return (self.book.bids[0][0] + self.book.asks[0][0]) / 2
+        return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.report_worker(event)  # type: ignore[attr-defined]

@@ -1,0 +1,232 @@
+"""The order entry modal: validates against the symbol's filters and returns an `OrderRequest`.
+
+It never signs or sends: it dismisses with the request (after the person confirms), and the app's
+order worker hands it to the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ..domain.filters import SymbolRules
+from ..domain.money import fmt, wire
+from ..domain.order_entry import OrderEntry, parse_order_entry
+from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, TimeInForce
+from .confirm import ConfirmScreen
+
+
+@dataclass(frozen=True)
+class OrderFormContext:
+    """What the form needs to know; handed in by the dashboard, never fetched by the form."""
+
+    rules: SymbolRules
+    side: Side
+    best_bid: Decimal | None = None
+    best_ask: Decimal | None = None
+    last_price: Decimal | None = None
+    commission: CommissionRates | None = None
+
+    @property
+    def reference_price(self) -> Decimal | None:
+        if self.best_bid is not None and self.best_ask is not None:
+            return (self.best_bid + self.best_ask) / 2
+        return self.last_price
+
+
+class OrderFormScreen(ModalScreen[OrderRequest | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("f2", "toggle_side", "Buy/Sell", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    OrderFormScreen { align: center middle; }
+    OrderFormScreen > #form { width: 64; max-width: 100%; height: auto; max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; overflow-y: auto; }
+    OrderFormScreen #title { text-style: bold; width: 100%; content-align: center middle; }
+    OrderFormScreen #title.buy { color: $bid; }
+    OrderFormScreen #title.sell { color: $ask; }
+    OrderFormScreen .row { height: auto; }
+    OrderFormScreen .row > Label { width: 14; padding: 1 1 0 0; }
+    OrderFormScreen .row > Input, OrderFormScreen .row > Select { width: 1fr; }
+    OrderFormScreen .field-error { color: $error; height: auto; padding-left: 14; }
+    OrderFormScreen .hidden { display: none; }
+    OrderFormScreen #summary { color: $text-muted; height: auto; padding: 0 0 0 14; }
+    OrderFormScreen #buttons { height: auto; align-horizontal: right; padding-top: 1; }
+    OrderFormScreen #buttons Button { margin-left: 1; }
+    """
+
+    def __init__(self, context: OrderFormContext) -> None:
+        super().__init__()
+        self.context = context
+        self.entry: OrderEntry | None = None
+
+    def compose(self) -> ComposeResult:
+        rules = self.context.rules
+        price = self.context.best_bid if self.context.side is Side.BUY else self.context.best_ask
+        price = price or self.context.last_price
+        with Vertical(id="form"):
+            yield Static(id="title")
+            with Horizontal(classes="row"):
+                yield Label("Side")
+                yield Select(
+                    [("BUY", Side.BUY), ("SELL", Side.SELL)], value=self.context.side, allow_blank=False, id="side"
+                )
+            with Horizontal(classes="row"):
+                yield Label("Type")
+                yield Select(
+                    [(t.value, t) for t in OrderType if t.value in rules.order_types],
+                    value=OrderType.LIMIT,
+                    allow_blank=False,
+                    id="type",
+                )
+            with Horizontal(classes="row", id="price-row"):
+                yield Label(f"Price {rules.quote_asset}")
+                yield Input(value=fmt(price, rules.price_decimals) if price else "", restrict=r"[0-9.,]*", id="price")
+            yield Static(classes="field-error", id="price-error")
+            with Horizontal(classes="row"):
+                yield Label(f"Qty {rules.base_asset}")
+                yield Input(
+                    placeholder=f"min {wire(rules.min_qty)}, step {wire(rules.step_size)}",
+                    restrict=r"[0-9.,]*",
+                    id="quantity",
+                )
+            yield Static(classes="field-error", id="quantity-error")
+            with Horizontal(classes="row hidden", id="quote-row"):
+                yield Label(f"or {rules.quote_asset}")
+                yield Input(
+                    placeholder=f"amount to spend/receive in {rules.quote_asset}",
+                    restrict=r"[0-9.,]*",
+                    id="quote_order_qty",
+                )
+            yield Static(classes="field-error", id="quote_order_qty-error")
+            with Horizontal(classes="row", id="tif-row"):
+                yield Label("Time in force")
+                yield Select([(t.value, t) for t in TimeInForce], value=TimeInForce.GTC, allow_blank=False, id="tif")
+            yield Static(classes="field-error", id="form-error")
+            yield Static(id="summary")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel [esc]", id="cancel")
+                yield Button("Review [ctrl+s]", variant="primary", id="submit")
+
+    def on_mount(self) -> None:
+        self._layout_for_type()
+        self._refresh(show_errors=False)
+        self.query_one("#quantity", Input).focus()
+
+    # -- reading the form -------------------------------------------------------------------
+    @property
+    def side(self) -> Side:
+        return Side(self.query_one("#side", Select).value)  # type: ignore[arg-type]
+
+    @property
+    def order_type(self) -> OrderType:
+        return OrderType(self.query_one("#type", Select).value)  # type: ignore[arg-type]
+
+    def _evaluate(self) -> OrderEntry:
+        return parse_order_entry(
+            self.context.rules,
+            side=self.side,
+            order_type=self.order_type,
+            price_text=self.query_one("#price", Input).value,
+            quantity_text=self.query_one("#quantity", Input).value,
+            quote_text=self.query_one("#quote_order_qty", Input).value,
+            time_in_force=TimeInForce(self.query_one("#tif", Select).value),  # type: ignore[arg-type]
+            reference_price=self.context.reference_price,
+            commission=self.context.commission,
+        )
+
+    def _layout_for_type(self) -> None:
+        market = self.order_type is OrderType.MARKET
+        self.query_one("#price-row").set_class(market, "hidden")
+        self.query_one("#quote-row").set_class(not market, "hidden")
+        self.query_one("#tif-row").set_class(self.order_type is not OrderType.LIMIT, "hidden")
+
+    def _refresh(self, *, show_errors: bool) -> None:
+        rules = self.context.rules
+        side = self.side
+        title = self.query_one("#title", Static)
+        title.update(f"{'▲ BUY' if side is Side.BUY else '▼ SELL'} {rules.symbol}")
+        title.set_class(side is Side.BUY, "buy")
+        title.set_class(side is Side.SELL, "sell")
+        self.entry = entry = self._evaluate()
+        for name in ("price", "quantity", "quote_order_qty", "form"):
+            message = entry.errors.get(name, "") if show_errors else ""
+            self.query_one(f"#{name}-error", Static).update(f"✕ {message}" if message else "")
+        parts = []
+        if entry.notional is not None:
+            approx = "≈ " if self.order_type is OrderType.MARKET else ""
+            parts.append(f"Notional {approx}{fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}")
+        if entry.fee is not None:
+            parts.append(f"est. fee {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {rules.quote_asset}")
+        bid, ask = self.context.best_bid, self.context.best_ask
+        if bid is not None and ask is not None:
+            parts.append(f"bid {fmt(bid, rules.price_decimals)} / ask {fmt(ask, rules.price_decimals)}")
+        self.query_one("#summary", Static).update("\n".join(parts))
+
+    # -- events --------------------------------------------------------------------------------
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "type":
+            self._layout_for_type()
+        self._refresh(show_errors=False)
+
+    @on(Input.Changed)
+    def _input_changed(self) -> None:
+        self._refresh(show_errors=False)
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_toggle_side(self) -> None:
+        select = self.query_one("#side", Select)
+        select.value = Side.SELL if self.side is Side.BUY else Side.BUY
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        self._refresh(show_errors=True)
+        entry = self.entry
+        if entry is None or entry.request is None:
+            self.app.bell()
+            return
+        request = entry.request
+        self.app.push_screen(
+            ConfirmScreen(describe_request(request, entry, self.context.rules)),
+            lambda ok: self.dismiss(request) if ok else None,
+        )
+
+
+def describe_request(request: OrderRequest, entry: OrderEntry, rules: SymbolRules) -> str:
+    """One plain sentence of what will be sent, for the confirmation step."""
+    amount = (
+        f"{wire(request.quantity)} {rules.base_asset}"
+        if request.quantity is not None
+        else f"{wire(request.quote_order_qty or Decimal(0))} {rules.quote_asset} worth of {rules.base_asset}"
+    )
+    where = f"at {wire(request.price)} {rules.quote_asset}" if request.price is not None else "at market"
+    tif = f" {request.time_in_force.value}" if request.time_in_force else ""
+    text = f"{request.side.value} {amount} {where}\n{request.type.value}{tif} on {request.symbol}"
+    if entry.notional is not None:
+        text += f"\nNotional ≈ {fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}"
+    if entry.fee is not None:
+        text += f", est. fee {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {rules.quote_asset}"
+    return text

@@ -1,0 +1,59 @@
+"""The simulator's default symbols (BTCUSDT, ETHUSDT, BNBUSDT) and the demo account it opens."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tui.domain.filters import SymbolRules
+
+from .engine import SymbolSpec
+
+DEMO_ACCOUNT = "demo"
+DEMO_BALANCES: dict[str, Decimal] = {
+    "USDT": Decimal("10000"),
+    "BTC": Decimal("0.5"),
+    "ETH": Decimal("5"),
+    "BNB": Decimal("20"),
+}
+
+# Start prices of the synthetic market (the fair value it mean-reverts to).
+START_PRICES: dict[str, Decimal] = {
+    "BTCUSDT": Decimal("60000"),
+    "ETHUSDT": Decimal("3000"),
+    "BNBUSDT": Decimal("600"),
+}
+
+
+def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str) -> SymbolSpec:
+    return SymbolSpec(
+        SymbolRules(
+            symbol=symbol,
+            base_asset=base,
+            quote_asset="USDT",
+            tick_size=Decimal("0.01"),
+            min_price=Decimal("0.01"),
+            max_price=Decimal("1000000"),
+            step_size=Decimal(step),
+            min_qty=Decimal(step),
+            max_qty=Decimal(max_qty),
+            min_notional=Decimal("5"),
+            max_notional=Decimal("9000000"),
+            apply_min_to_market=True,
+            apply_max_to_market=False,
+            market_step_size=Decimal(step),
+            market_min_qty=Decimal("0"),
+            market_max_qty=Decimal(market_max_qty),
+            base_asset_precision=8,
+            quote_asset_precision=8,
+            order_types=("LIMIT", "LIMIT_MAKER", "MARKET"),
+        )
+    )
+
+
+def default_specs() -> list[SymbolSpec]:
+    """Rules modelled on Binance's own for these pairs (tick 0.01; steps per asset)."""
+    return [
+        _spec("BTCUSDT", "BTC", "0.00001", "9000", "100"),
+        _spec("ETHUSDT", "ETH", "0.0001", "9000", "2000"),
+        _spec("BNBUSDT", "BNB", "0.001", "900000", "10000"),
+    ]

@@ -1,0 +1,53 @@
+"""Open orders as a cursor-navigable table; the highlighted row is what `cancel` acts on."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from ..domain.money import fmt
+from ..domain.orders import Order
+
+
+class OpenOrdersTable(DataTable[str]):
+    DEFAULT_CSS = """
+    OpenOrdersTable { height: 1fr; }
+    """
+
+    COLUMNS = ("Symbol", "Side", "Type", "Price", "Qty", "Filled", "Status", "Id")
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._orders: dict[str, Order] = {}
+
+    def on_mount(self) -> None:
+        for name in self.COLUMNS:
+            self.add_column(name, key=name)
+
+    @property
+    def selected_order(self) -> Order | None:
+        if not self._orders or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return self._orders.get(key or "")
+
+    def show(self, orders: tuple[Order, ...]) -> None:
+        """Replace the rows with `orders`, keeping the cursor on the same order where it survives."""
+        selected = self.selected_order
+        ordered = sorted(orders, key=lambda o: (o.symbol, o.time, o.order_id))
+        self._orders = {str(o.order_id): o for o in ordered}
+        self.clear()
+        for order in ordered:
+            side = "▲ BUY" if order.side == "BUY" else "▼ SELL"
+            self.add_row(
+                order.symbol,
+                side,
+                order.type,
+                fmt(order.price, 8).rstrip("0").rstrip(".") if order.price else "MARKET",
+                fmt(order.orig_qty, 8).rstrip("0").rstrip("."),
+                fmt(order.executed_qty, 8).rstrip("0").rstrip(".") or "0",
+                order.status,
+                str(order.order_id),
+                key=str(order.order_id),
+            )
+        if selected is not None and str(selected.order_id) in self._orders:
+            self.move_cursor(row=self.get_row_index(str(selected.order_id)))
