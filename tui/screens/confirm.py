@@ -35,8 +35,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(Text.assemble((self.title_text, "bold"), "\n\n", self.question), id="question")
             with Horizontal():
-                yield Button("Back [n]", id="no")
-                yield Button("Send [y/enter]", variant="warning", id="yes")
+                yield Button("Back [n]", compact=True, id="no")
+                yield Button("Send [y/enter]", variant="warning", compact=True, id="yes")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

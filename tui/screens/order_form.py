@@ -54,12 +54,12 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
     OrderFormScreen #title { text-style: bold; width: 100%; content-align: center middle; }
     OrderFormScreen #title.buy { color: $bid; }
     OrderFormScreen #title.sell { color: $ask; }
-    OrderFormScreen .row { height: auto; }
-    OrderFormScreen .row > Label { width: 14; padding: 1 1 0 0; }
+    OrderFormScreen .row { height: 1; margin-top: 1; }
+    OrderFormScreen .row > Label { width: 14; }
     OrderFormScreen .row > Input, OrderFormScreen .row > Select { width: 1fr; }
     OrderFormScreen .field-error { color: $error; height: auto; padding-left: 14; }
     OrderFormScreen .hidden { display: none; }
-    OrderFormScreen #summary { color: $text-muted; height: auto; padding: 0 0 0 14; }
+    OrderFormScreen #summary { color: $text-muted; height: auto; padding: 1 0 0 14; }
     OrderFormScreen #buttons { height: auto; align-horizontal: right; padding-top: 1; }
     OrderFormScreen #buttons Button { margin-left: 1; }
     """
@@ -78,7 +78,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             with Horizontal(classes="row"):
                 yield Label("Side")
                 yield Select(
-                    [("BUY", Side.BUY), ("SELL", Side.SELL)], value=self.context.side, allow_blank=False, id="side"
+                    [("BUY", Side.BUY), ("SELL", Side.SELL)],
+                    value=self.context.side,
+                    allow_blank=False,
+                    compact=True,
+                    id="side",
                 )
             with Horizontal(classes="row"):
                 yield Label("Type")
@@ -86,17 +90,24 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                     [(t.value, t) for t in OrderType if t.value in rules.order_types],
                     value=OrderType.LIMIT,
                     allow_blank=False,
+                    compact=True,
                     id="type",
                 )
             with Horizontal(classes="row", id="price-row"):
                 yield Label(f"Price {rules.quote_asset}")
-                yield Input(value=fmt(price, rules.price_decimals) if price else "", restrict=r"[0-9.,]*", id="price")
+                yield Input(
+                    value=fmt(price, rules.price_decimals) if price else "",
+                    restrict=r"[0-9.,]*",
+                    compact=True,
+                    id="price",
+                )
             yield Static(classes="field-error", id="price-error")
             with Horizontal(classes="row"):
                 yield Label(f"Qty {rules.base_asset}")
                 yield Input(
                     placeholder=f"min {wire(rules.min_qty)}, step {wire(rules.step_size)}",
                     restrict=r"[0-9.,]*",
+                    compact=True,
                     id="quantity",
                 )
             yield Static(classes="field-error", id="quantity-error")
@@ -105,17 +116,24 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                 yield Input(
                     placeholder=f"amount to spend/receive in {rules.quote_asset}",
                     restrict=r"[0-9.,]*",
+                    compact=True,
                     id="quote_order_qty",
                 )
             yield Static(classes="field-error", id="quote_order_qty-error")
             with Horizontal(classes="row", id="tif-row"):
                 yield Label("Time in force")
-                yield Select([(t.value, t) for t in TimeInForce], value=TimeInForce.GTC, allow_blank=False, id="tif")
+                yield Select(
+                    [(t.value, t) for t in TimeInForce],
+                    value=TimeInForce.GTC,
+                    allow_blank=False,
+                    compact=True,
+                    id="tif",
+                )
             yield Static(classes="field-error", id="form-error")
             yield Static(id="summary")
             with Horizontal(id="buttons"):
-                yield Button("Cancel [esc]", id="cancel")
-                yield Button("Review [ctrl+s]", variant="primary", id="submit")
+                yield Button("Cancel [esc]", compact=True, id="cancel")
+                yield Button("Review [ctrl+s]", variant="primary", compact=True, id="submit")
 
     def on_mount(self) -> None:
         self._layout_for_type()
@@ -160,7 +178,9 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         self.entry = entry = self._evaluate()
         for name in ("price", "quantity", "quote_order_qty", "form"):
             message = entry.errors.get(name, "") if show_errors else ""
-            self.query_one(f"#{name}-error", Static).update(f"✕ {message}" if message else "")
+            error = self.query_one(f"#{name}-error", Static)
+            error.update(f"✕ {message}" if message else "")
+            error.display = bool(message)
         parts = []
         if entry.notional is not None:
             approx = "≈ " if self.order_type is OrderType.MARKET else ""

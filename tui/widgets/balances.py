@@ -16,8 +16,8 @@ class BalancesView(Widget):
     BalancesView { height: auto; min-height: 3; }
     """
 
-    balances: reactive[tuple[Balance, ...]] = reactive(tuple)
-    commission: reactive[CommissionRates | None] = reactive(None)
+    balances: reactive[tuple[Balance, ...]] = reactive(tuple, layout=True)
+    commission: reactive[CommissionRates | None] = reactive(None, layout=True)
 
     def render(self) -> Table | Text:
         if not self.balances:
