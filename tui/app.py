@@ -80,7 +80,7 @@ class TradingApp(App[None]):
         """Turn a failed worker into a message on screen; the app keeps running."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            log.error("worker %s failed: %r", event.worker.name, error)
+            log.error("worker %s failed: %r", event.worker.name, error, exc_info=error)
             self.notify(f"{event.worker.name}: {error}", title="Error", severity="error", timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

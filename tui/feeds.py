@@ -20,6 +20,7 @@ from .domain.orders import Balance, CommissionRates, Kline, Order, Trade
 from .exchange import codec
 from .exchange.errors import ExchangeError
 from .exchange.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
+from .exchange.streams import RECONNECTED, StreamClient
 from .messages import (
     BalancesUpdated,
     BookUpdated,
@@ -55,6 +56,7 @@ class MarketFeed:
         self._dirty: set[str] = set()
         self._ticker = None
         self._book_state = ""
+        self._client: StreamClient | None = None
 
     @property
     def streams(self) -> list[str]:
@@ -65,11 +67,13 @@ class MarketFeed:
         publisher = asyncio.create_task(self._publish_loop())
         try:
             await self._load_klines()
-            client = self.session.market_streams(
-                self.streams, on_status=self._on_status, on_reconnect=self._on_reconnect
+            client = self._client = self.session.market_streams(
+                self.streams, name="market", on_reconnect=self._on_reconnect
             )
             try:
                 async for stream, data in client:
+                    if stream == RECONNECTED:
+                        continue  # on_reconnect already reset the book
                     self.frames += 1
                     try:
                         await self._handle(stream, data)
@@ -90,9 +94,6 @@ class MarketFeed:
             return
         self.klines = {k.open_time: k for k in klines}
         self._dirty.add("klines")
-
-    def _on_status(self, state: str, detail: str = "") -> None:
-        self.post(ConnectionStatus("market", state, detail))
 
     def _on_reconnect(self) -> None:
         # A new connection starts a new diff sequence: nothing of the old book may survive it.
@@ -122,10 +123,18 @@ class MarketFeed:
             await asyncio.sleep(1 / PUBLISH_HZ)
             self.publish()
 
+    @property
+    def book_state(self) -> str:
+        """live, syncing, resyncing (after a gap) or stale (its stream is down)."""
+        if self._client is not None and self._client.state != "live":
+            return "stale"
+        state = self.book.state
+        return "resyncing" if state == "syncing" and self.book.resyncs else state
+
     def publish(self) -> None:
         """Post one message per kind of state that changed since the last call."""
         dirty, self._dirty = self._dirty, set()
-        state = self.book.state
+        state = self.book_state
         if state != self._book_state:
             self._book_state = state
             self.post(ConnectionStatus("book", state))

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
@@ -81,8 +82,9 @@ class Session:
         self.status: dict[str, str] = {WS_API: "closed"}
         self.reconnects = 0
         self._events: asyncio.Queue[UserEvent | None] = asyncio.Queue()
-        self._streams: list[StreamClient] = []
-        self._books: list[LocalOrderBook] = []
+        # Weak: a feed that switches symbol drops its client and book; only live ones need closing.
+        self._streams: weakref.WeakSet[StreamClient] = weakref.WeakSet()
+        self._books: weakref.WeakSet[LocalOrderBook] = weakref.WeakSet()
         self._reconnect_task: asyncio.Task[None] | None = None
         self._started = False
         self._closing = False
@@ -120,9 +122,9 @@ class Session:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        for book in self._books:
+        for book in list(self._books):
             await book.close()
-        for stream in self._streams:
+        for stream in list(self._streams):
             await stream.close()
         await self.ws.close()
         await self.rest.aclose()
@@ -243,11 +245,10 @@ class Session:
     async def ticker_24h(self, symbol: str) -> Ticker24h:
         return codec.ticker_from_ws(await self.ws.request("ticker.24hr", {"symbol": symbol}))
 
-    def market_streams(self, streams: Iterable[str], **kwargs: Any) -> StreamClient:
-        """A combined-stream client on this venue; its status is reported as "streams[-n]".
+    def market_streams(self, streams: Iterable[str], *, name: str = "streams", **kwargs: Any) -> StreamClient:
+        """A combined-stream client on this venue; its status is reported under `name`.
 
         Keyword arguments go to StreamClient; an `on_status` given here is called as well."""
-        name = "streams" if not self._streams else f"streams-{len(self._streams) + 1}"
         user_on_status = kwargs.pop("on_status", None)
 
         def on_status(state: str, detail: str) -> None:
@@ -256,10 +257,10 @@ class Session:
                 user_on_status(state, detail)
 
         client = StreamClient(self.endpoints.streams, list(streams), on_status=on_status, **kwargs)
-        self._streams.append(client)
+        self._streams.add(client)
         return client
 
     def local_book(self, symbol: str, *, snapshot_limit: int = 1000, **kwargs: Any) -> LocalOrderBook:
         book = LocalOrderBook(symbol, self.rest, snapshot_limit=snapshot_limit, **kwargs)
-        self._books.append(book)
+        self._books.add(book)
         return book

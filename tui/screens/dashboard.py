@@ -67,6 +67,7 @@ class DashboardScreen(Screen[None]):
         self.account_feed: AccountFeed | None = None
         self.statuses: dict[str, str] = {"ws-api": "connecting", "market": "connecting", "book": "connecting"}
         self.book: BookUpdated | None = None
+        self.orders: tuple[Order, ...] = ()
         self.ticker: Ticker24h | None = None
         self.commission: CommissionRates | None = None
 
@@ -129,6 +130,7 @@ class DashboardScreen(Screen[None]):
         book.snapshot = None
         book.price_decimals = rules.price_decimals
         book.qty_decimals = rules.qty_decimals
+        self._mark_own_orders()
         tape = self.query_one(TradesTape)
         tape.trades = ()
         tape.price_decimals, tape.qty_decimals = rules.price_decimals, rules.qty_decimals
@@ -160,7 +162,14 @@ class DashboardScreen(Screen[None]):
             self.query_one(HeaderBar).ticker = message.ticker
 
     def on_orders_updated(self, message: OrdersUpdated) -> None:
+        self.orders = message.orders
         self.query_one(OpenOrdersTable).show(message.orders)
+        self._mark_own_orders()
+
+    def _mark_own_orders(self) -> None:
+        self.query_one(OrderBookView).own_prices = frozenset(
+            o.price for o in self.orders if o.symbol == self.symbol and o.price
+        )
 
     def on_balances_updated(self, message: BalancesUpdated) -> None:
         balances = self.query_one(BalancesView)

@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, expand=True, show_header=False)
+        self.table = table = Table(box=None, expand=True, show_header=False)
         table.add_column("Key", style="bold", width=16)
         table.add_column("Action")
         for title, bindings in self.sections:

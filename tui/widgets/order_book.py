@@ -38,6 +38,8 @@ class OrderBookView(Widget):
     snapshot: reactive[BookUpdated | None] = reactive(None)
     price_decimals: reactive[int] = reactive(2)
     qty_decimals: reactive[int] = reactive(5)
+    own_prices: reactive[frozenset[Decimal]] = reactive(frozenset)
+    """Prices where the account has open orders on this symbol: marked ◆ in the ladder."""
 
     def render(self) -> Text:
         snap = self.snapshot
@@ -52,7 +54,7 @@ class OrderBookView(Widget):
         biggest = max((q for _, q in asks + bids), default=Decimal(1)) or Decimal(1)
         pw = max(len(fmt(p, self.price_decimals)) for p, _ in asks + bids)
         qw = max(len(fmt(q, self.qty_decimals)) for _, q in asks + bids)
-        bar_w = max(0, width - pw - qw - 3)
+        bar_w = max(0, width - pw - qw - 4)
         out = Text(no_wrap=True, overflow="crop")
         ask_style = self.get_component_rich_style("order-book--ask")
         bid_style = self.get_component_rich_style("order-book--bid")
@@ -67,6 +69,7 @@ class OrderBookView(Widget):
         return out
 
     def _row(self, out: Text, price, qty, biggest, pw: int, qw: int, bar_w: int, style, bar_class: str) -> None:  # type: ignore[no-untyped-def]
+        out.append("◆" if price in self.own_prices else " ", style=style)
         out.append(fmt(price, self.price_decimals).rjust(pw), style=style)
         out.append(" ")
         out.append(fmt(qty, self.qty_decimals).rjust(qw))

@@ -1,0 +1,127 @@
+"""Console behaviour beyond the order path: keys, palette, help, layout, symbols, errors, reconnects."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from rich.console import Console
+from textual.command import CommandPalette
+
+from tests.ui.conftest import wait_until
+from tests.ui.test_dashboard import _book, _fill_form, _ready
+from tui.messages import OrderRejected
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.header_bar import HeaderBar
+from tui.widgets.trades_tape import TradesTape
+
+
+async def test_help_lists_every_dashboard_key(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help screen")
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.table)
+        text = console.export_text()
+        for binding in DashboardScreen.BINDINGS:
+            assert binding.description in text, binding.description
+        assert "Quit" in text and "Command palette" in text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.dashboard, what="help to close")
+
+
+async def test_every_action_is_in_the_command_palette_and_runs_from_it(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = {command.title for command in app.get_system_commands(app.dashboard)}
+        for binding in DashboardScreen.BINDINGS:
+            assert binding.description in titles
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        await pilot.press(*"Help")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help from the palette")
+
+
+async def test_80x24_hides_the_tape_but_keeps_the_live_book(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot, app)
+        assert app.dashboard.has_class("narrow")
+        assert not app.dashboard.query_one("#trades-panel").display
+        assert app.dashboard.query_one(TradesTape).region.width == 0
+        book = app.dashboard.query_one("#book-panel")
+        assert book.region.width > 20 and book.region.height > 10
+
+
+async def test_switching_symbol_resyncs_book_and_header(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: app.dashboard.symbol == "ETHUSDT", what="symbol switch")
+        await wait_until(
+            pilot,
+            lambda: (
+                _book(app).snapshot is not None
+                and _book(app).snapshot.symbol == "ETHUSDT"
+                and _book(app).snapshot.state == "live"
+            ),
+            what="ETH book",
+        )
+        assert app.dashboard.query_one(HeaderBar).symbol == "ETHUSDT"
+        _update_id, bids, _asks = sim.engine.depth("ETHUSDT", 5)
+        shown_bid = _book(app).snapshot.bids[0][0]
+        # The ETH book is ETH's, not BTC's left over: its best bid is near the engine's.
+        assert abs(shown_bid - bids[0][0]) / bids[0][0] < Decimal("0.01")
+
+
+async def test_exchange_rejection_shows_code_and_message(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    captured: list[OrderRejected] = []
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, OrderRejected):
+            captured.append(message)
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await _ready(pilot, app)
+        ask = _book(app).snapshot.asks[0][0]
+        # 1 BTC costs far more than the demo account's 10,000 USDT: the exchange says -2010.
+        await pilot.press("b")
+        await _fill_form(pilot, app, price=f"{ask:.2f}", quantity="1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_until(pilot, lambda: captured, what="rejection")
+        assert captured[0].code == -2010
+        assert "insufficient balance" in captured[0].msg
+        await pilot.pause(0.2)
+        assert any("-2010" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+async def test_stream_drop_marks_the_book_stale_then_resyncs_with_no_stale_level(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    seen: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        app.dashboard.query_one(HeaderBar).watch(
+            app.dashboard.query_one(HeaderBar), "statuses", lambda s: seen.append(dict(s).get("book", ""))
+        )
+        before = _book(app).snapshot.update_id
+        await sim.streams.close_all()
+        await wait_until(pilot, lambda: any(state != "live" for state in seen), what="book marked not live")
+        await wait_until(
+            pilot,
+            lambda: _book(app).snapshot.state == "live" and seen[-1] == "live",
+            timeout=15,
+            what="book live again",
+        )
+        # The book shown after the reconnect came from a fresh snapshot: it is uncrossed and newer.
+        snap = _book(app).snapshot
+        assert snap.bids[0][0] < snap.asks[0][0]
+        assert snap.update_id >= before
