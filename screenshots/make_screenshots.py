@@ -1,0 +1,71 @@
+"""Regenerate the SVG screenshots in this folder from the embedded exchange.
+
+    python screenshots/make_screenshots.py
+
+Runs the real console against a simulator on loopback (fixed seed), drives it with Textual's pilot
+and saves one SVG per screen. Demo keys go to a throwaway directory, so no secret is on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tui.app import make_app  # noqa: E402
+from tui.config import Endpoints, Settings  # noqa: E402
+from tui.exchange.session import Session  # noqa: E402
+from tui.exchange.signing import load_demo_signer  # noqa: E402
+from tui.screens.order_form import OrderFormScreen  # noqa: E402
+from tui.sim.server import SimServer  # noqa: E402
+from tui.widgets.order_book import OrderBookView  # noqa: E402
+from tui.widgets.trades_tape import TradesTape  # noqa: E402
+
+SEED = 7
+SIZE = (120, 40)
+
+
+async def _until(pilot, predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("screen did not get ready")
+        await pilot.pause(0.1)
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BINANCE_TUI_HOME"] = tmp
+        keys = Path(tmp) / "keys"
+        server = SimServer(port=0, seed=SEED, keys_dir=keys)
+        await server.start()
+        try:
+            endpoints = Endpoints(rest=server.rest_url, ws_api=server.ws_api_url, streams=server.stream_url)
+            app = make_app(Settings(endpoints=endpoints), Session(endpoints, load_demo_signer(keys, "ed25519")), venue="embedded sim")
+            async with app.run_test(size=SIZE) as pilot:
+                book = app.dashboard.query_one(OrderBookView)
+                await _until(pilot, lambda: book.snapshot is not None and book.snapshot.state == "live")
+                await _until(pilot, lambda: len(app.dashboard.query_one(TradesTape).trades) >= 15)
+                app.save_screenshot("dashboard.svg", path=str(HERE))
+                await pilot.press("b")
+                await _until(pilot, lambda: isinstance(app.screen, OrderFormScreen))
+                await pilot.press(*"0.01")
+                await pilot.pause(0.3)
+                app.save_screenshot("order-form.svg", path=str(HERE))
+                await pilot.press("escape", "question_mark")
+                await pilot.pause(0.5)
+                app.save_screenshot("help.svg", path=str(HERE))
+        finally:
+            await server.stop()
+    for name in ("dashboard.svg", "order-form.svg", "help.svg"):
+        print(HERE / name)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
