@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
-from .domain.orders import Balance, CommissionRates, Kline, Order, Trade
+from .domain.orders import Balance, CommissionRates, Kline, Order, Ticker24h, Trade
 from .exchange import codec
 from .exchange.errors import ExchangeError
 from .exchange.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
@@ -54,7 +54,7 @@ class MarketFeed:
         self.klines: dict[int, Kline] = {}
         self.frames = 0
         self._dirty: set[str] = set()
-        self._ticker = None
+        self._ticker: Ticker24h | None = None
         self._book_state = ""
         self._client: StreamClient | None = None
 

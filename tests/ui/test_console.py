@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from decimal import Decimal
 
@@ -125,3 +126,48 @@ async def test_stream_drop_marks_the_book_stale_then_resyncs_with_no_stale_level
         snap = _book(app).snapshot
         assert snap.bids[0][0] < snap.asks[0][0]
         assert snap.update_id >= before
+
+
+async def test_book_redraws_are_coalesced_not_one_per_frame(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.feeds import PUBLISH_HZ
+    from tui.messages import BookUpdated
+
+    posted: dict[int, BookUpdated] = {}  # by identity: a message bubbling screen -> app is seen twice
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, BookUpdated):
+            posted[id(message)] = message
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await _ready(pilot, app)
+        feed = app.dashboard.market_feed
+        # A burst far above the publish rate: 20 market steps inside one publish period.
+        frames_before, posted_before = feed.frames, len(posted)
+        start = asyncio.get_running_loop().time()
+        for _ in range(40):
+            sim.market.step(sim.engine.clock_ms())
+            await asyncio.sleep(0.005)
+        await pilot.pause(1.0)
+        elapsed = asyncio.get_running_loop().time() - start
+        frames = feed.frames - frames_before
+        messages = len(posted) - posted_before
+        assert messages <= PUBLISH_HZ * elapsed + 2, (messages, elapsed)
+        assert frames > messages, (frames, messages)
+
+
+async def test_interval_key_and_symbol_picker(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.symbol_picker import SymbolPicker
+    from tui.widgets.kline_chart import KlineChart
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("i")
+        chart = app.dashboard.query_one(KlineChart)
+        await wait_until(pilot, lambda: chart.interval == "5m" and chart.klines, what="5m klines")
+        assert chart.klines[1].open_time - chart.klines[0].open_time == 5 * 60 * 1000
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, SymbolPicker), what="symbol picker")
+        await pilot.press("down", "down", "enter")
+        await wait_until(pilot, lambda: app.dashboard.symbol == "BNBUSDT", what="BNBUSDT picked")

@@ -199,7 +199,7 @@ class WsApiClient:
         if isinstance(rate_limits, list):
             self.rate_limits.update(rate_limits)
         req_id = msg["id"]
-        fut = self._pending.pop(req_id, None) if isinstance(req_id, (int, str)) else None
+        fut = self._pending.pop(req_id, None) if isinstance(req_id, int) else None
         if fut is None:
             if msg.get("status") == 401:
                 # The session's API key was revoked (web-socket-api.md, "Regarding API key revocation").

@@ -65,6 +65,7 @@ class DashboardScreen(Screen[None]):
         self.venue = venue
         self.ready = False
         self.account_feed: AccountFeed | None = None
+        self.market_feed: MarketFeed | None = None
         self.statuses: dict[str, str] = {"ws-api": "connecting", "market": "connecting", "book": "connecting"}
         self.book: BookUpdated | None = None
         self.orders: tuple[Order, ...] = ()
@@ -120,7 +121,8 @@ class DashboardScreen(Screen[None]):
 
     @work(exclusive=True, group="market", exit_on_error=False)
     async def run_market_feed(self, symbol: str, interval: str) -> None:
-        await MarketFeed(self.session, symbol, interval, self.post_message).run()
+        self.market_feed = MarketFeed(self.session, symbol, interval, self.post_message)
+        await self.market_feed.run()
 
     def switch_symbol(self, symbol: str) -> None:
         self.symbol = symbol
@@ -291,7 +293,10 @@ class DashboardScreen(Screen[None]):
             self.switch_symbol(self.symbol)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen([("Dashboard", list(self.BINDINGS)), ("App", list(self.app.BINDINGS))]))
+        sections = [("Dashboard", self.BINDINGS), ("App", self.app.BINDINGS)]
+        self.app.push_screen(
+            HelpScreen([(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in sections])
+        )
 
     def _require_ready(self) -> bool:
         if not self.ready:

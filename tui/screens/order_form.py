@@ -229,10 +229,12 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             self.app.bell()
             return
         request = entry.request
-        self.app.push_screen(
-            ConfirmScreen(describe_request(request, entry, self.context.rules)),
-            lambda ok: self.dismiss(request) if ok else None,
-        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.dismiss(request)
+
+        self.app.push_screen(ConfirmScreen(describe_request(request, entry, self.context.rules)), confirmed)
 
 
 def describe_request(request: OrderRequest, entry: OrderEntry, rules: SymbolRules) -> str:

@@ -52,7 +52,7 @@ class KlineChart(Widget):
         change = (last.close - klines[0].open) / klines[0].open * 100 if klines[0].open else 0
         caption.update(
             Text(
-                f"Klines {self.interval} ×{len(klines)}  close {fmt(last.close, self.price_decimals)}  "
+                f"{self.interval} ×{len(klines)}  C {fmt(last.close, self.price_decimals)}  "
                 f"H {fmt(high, self.price_decimals)}  L {fmt(low, self.price_decimals)}  {change:+.2f}%"
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from ..domain.money import fmt
@@ -27,7 +28,7 @@ class OpenOrdersTable(DataTable[str]):
     def selected_order(self) -> Order | None:
         if not self._orders or self.cursor_row < 0 or self.cursor_row >= self.row_count:
             return None
-        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         return self._orders.get(key or "")
 
     def show(self, orders: tuple[Order, ...]) -> None:
