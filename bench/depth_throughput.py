@@ -40,6 +40,8 @@ from replay import ReplayServer
 from websockets.asyncio.client import connect
 
 import tui.exchange.streams as streams_module
+from tui.domain.order_book import DepthSync
+from tui.exchange import codec
 from tui.exchange.local_book import LocalOrderBook
 from tui.exchange.rest import RestClient
 from tui.exchange.streams import StreamClient
@@ -141,14 +143,56 @@ def final_book(rec: dict[str, Any]) -> Book:
 async def measure(rows: dict[str, Run], port: int, rec: dict[str, Any], repeats: int) -> dict[str, list[float]]:
     expected = final_book(rec)
     times: dict[str, list[float]] = {name: [] for name in rows}
-    for _ in range(repeats):
+    for i in range(repeats + 1):  # the first round warms up (imports, first connections) untimed
         for name, run in rows.items():  # interleaved, so drift hits every row alike
             t0 = time.perf_counter()
             book = await run(port, rec)
-            times[name].append(time.perf_counter() - t0)
+            if i:
+                times[name].append(time.perf_counter() - t0)
             if book is not None and book != expected:
                 raise SystemExit(f"{name}: the book differs from the simulator's final book")
     return times
+
+
+def stages(rec: dict[str, Any], repeats: int) -> dict[str, float]:
+    """Microseconds per frame of ours' CPU work on in-memory frames, stage by stage, no I/O."""
+    frames, k = rec["frames"], rec["snapshot_index"]
+    snap = codec.snapshot_from_rest(json.loads(rec["snapshot"]))
+
+    def decode_plain() -> None:
+        for raw in frames:
+            json.loads(raw)
+
+    def decode_decimal() -> None:
+        for raw in frames:
+            json.loads(raw, parse_float=Decimal)
+
+    def decode_codec() -> None:
+        for raw in frames:
+            codec.depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"])
+
+    def decode_codec_sync() -> None:
+        sync = DepthSync()
+        for i, raw in enumerate(frames):
+            if i == k:
+                sync.on_snapshot(snap)
+            sync.on_diff(codec.depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"]))
+
+    steps = {
+        "json.loads": decode_plain,
+        "+ parse_float=Decimal": decode_decimal,
+        "+ codec (Decimal levels)": decode_codec,
+        "+ DepthSync apply": decode_codec_sync,
+    }
+    out = {}
+    for name, fn in steps.items():
+        runs = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - t0)
+        out[name] = statistics.median(runs) / len(frames) * 1e6
+    return out
 
 
 async def profile_ours(port: int, rec: dict[str, Any], top: int) -> None:
@@ -175,7 +219,7 @@ def main() -> None:
     if made:
         print(f"recorded {args.frames} frames in {time.perf_counter() - t0:.1f} s -> {path}")
 
-    rows: dict[str, Run] = {"recv only": recv_only, "baseline": baseline, "ours": ours}  # type: ignore[dict-item]
+    rows: dict[str, Run] = {"recv only": recv_only, "baseline": baseline, "ours": ours}
     try:
         import orjson  # noqa: F401
 
@@ -199,9 +243,21 @@ def main() -> None:
     print(f"{'row':<14}{'msg/s':>10}  {'vs baseline':>11}")
     for name, r in rate.items():
         print(f"{name:<14}{r:>10,.0f}  {r / rate['baseline']:>10.2f}x")
-    print(f"\nours / baseline = {rate['ours'] / rate['baseline']:.2f}")
+
+    def ratio(a: str, b: str) -> str:
+        rounds = [tb / ta for ta, tb in zip(times[a], times[b], strict=True)]  # same-round pairs
+        return f"{a} / {b} = {rate[a] / rate[b]:.2f}  (rounds: {min(rounds):.2f} to {max(rounds):.2f})"
+
+    print(f"\n{ratio('ours', 'baseline')}")
     if "ours+orjson" in rate:
-        print(f"ours+orjson / ours = {rate['ours+orjson'] / rate['ours']:.2f}")
+        print(ratio("ours+orjson", "ours"))
+
+    print("\nwhere ours spends its time, per frame (CPU only, in-memory frames, cumulative):")
+    cpu = stages(rec, args.repeats)
+    for name, us in cpu.items():
+        print(f"  {name:<26}{us:>6.1f} us")
+    total = 1e6 / rate["ours"]
+    print(f"  {'+ StreamClient, websockets':<26}{total:>6.1f} us  (1 / ours msg/s; the rest is I/O and the queue)")
 
 
 if __name__ == "__main__":

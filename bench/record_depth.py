@@ -45,8 +45,11 @@ async def record(seed: int, frames: int, snapshot_index: int = SNAPSHOT_INDEX) -
             seed=seed, keys_dir=Path(keys_dir), run_market=False, clock_ms=lambda: clock[0], backfill_hours=0
         )
         await server.start()
-        assert server.streams is not None
+        assert server.streams is not None and server.ws_api is not None
         hub = server.streams
+        # Only market streams are recorded; without this the sim formats an executionReport for
+        # every market-maker order (nobody listens), a fifth of the recording time.
+        server.ws_api.close()
         try:
             async with (
                 connect(f"{server.stream_url}/stream?streams={STREAM}", max_size=None) as ws,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
 
 
@@ -30,8 +31,9 @@ class Replay:
     """Connection handlers for one recording."""
 
     def __init__(self, recording: dict[str, Any]) -> None:
-        self.frames: list[str] = recording["frames"]
-        self.snapshot_index: int = recording["snapshot_index"]
+        frames: list[str] = recording["frames"]
+        k = recording["snapshot_index"]
+        self.head, self.tail = self.wire(frames[:k]), self.wire(frames[k:])
         self.snapshot: str = recording["snapshot"]
         self.snapshot_served = asyncio.Event()
 
@@ -46,12 +48,17 @@ class Replay:
         self.snapshot_served.clear()  # a new stream connection: its client fetches its own snapshot
         return None
 
+    @staticmethod
+    def wire(frames: list[str]) -> bytes:
+        """The frames as a server puts them on the socket (text, unmasked, uncompressed)."""
+        return b"".join(Frame(Opcode.TEXT, f.encode()).serialize(mask=False) for f in frames)
+
     async def handler(self, ws: ServerConnection) -> None:
-        for frame in self.frames[: self.snapshot_index]:
-            await ws.send(frame)
+        # Pre-framed bytes in one write each instead of one `send()` per frame: with `send()` the
+        # server's own per-frame work capped the fastest client rows, so they measured the server.
+        ws.transport.write(self.head)
         await self.snapshot_served.wait()
-        for frame in self.frames[self.snapshot_index :]:
-            await ws.send(frame)
+        ws.transport.write(self.tail)
         await ws.wait_closed()
 
 

@@ -32,6 +32,10 @@ from .errors import ExchangeError, NotConnected, RequestTimeout
 
 log = logging.getLogger(__name__)
 
+# One decoder for every frame: json.loads(parse_float=...) would build a new one per call.
+# Numbers that arrive unquoted still become Decimal, never float.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
 RECONNECTED = "__reconnected__"
 
 StatusCallback = Callable[[str, str], None]
@@ -271,7 +275,7 @@ class StreamClient:
 
     def _handle_frame(self, raw: str | bytes) -> None:
         try:
-            msg = json.loads(raw, parse_float=Decimal)
+            msg = _DECODER.decode(raw if isinstance(raw, str) else raw.decode())
         except ValueError:
             log.warning("stream: skipping a frame that is not JSON: %.200r", raw)
             return

@@ -32,6 +32,10 @@ from .signing import Signer, ws_api_payload
 
 log = logging.getLogger(__name__)
 
+# One decoder for every frame: json.loads(parse_float=...) would build a new one per call.
+# Numbers that arrive unquoted still become Decimal, never float.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
 MAX_FRAME = 16 * 1024 * 1024  # exchangeInfo for every symbol is several MB
 
 
@@ -180,7 +184,7 @@ class WsApiClient:
             log.warning("WS API: ignoring a binary frame of %d bytes (SBE is not supported)", len(raw))
             return
         try:
-            msg = json.loads(raw, parse_float=Decimal)
+            msg = _DECODER.decode(raw if isinstance(raw, str) else raw.decode())
         except ValueError:
             log.warning("WS API: ignoring a frame that is not JSON: %.200r", raw)
             return
