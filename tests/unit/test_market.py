@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
-from tui.sim.engine import BookLevelChanged, Engine, EngineEvent, SimError, TradeExecuted
+from tui.sim.engine import BookLevelChanged, Engine, EngineEvent, PlaceResult, SimError, TradeExecuted
 from tui.sim.market import MAKERS, TAKER, SyntheticMarket
 from tui.sim.market_data import INTERVALS, AggTradeExecuted, KlineBar, KlineUpdated, MarketData, MarketDataEvent
 from tui.sim.symbols import START_PRICES, default_specs
@@ -253,3 +254,26 @@ def test_market_backfill_gives_chart_history() -> None:
         assert abs(last - history_close) / history_close < D("0.01")
         ticker = md.ticker_24h(symbol)
         assert ticker["volume"] > 0 and ticker["count"] > 0
+
+
+def test_market_sends_the_engine_only_rounded_decimals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fair-value model runs on floats; nothing float may reach `place_order`."""
+    sent: list[dict[str, object]] = []
+    real = Engine.place_order
+
+    def recording(self: Engine, *args: Any, **kwargs: Any) -> PlaceResult:
+        sent.append({"symbol": args[1], **kwargs})
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "place_order", recording)
+    engine, _, _, _ = run_market(11, 200)
+    assert {k for call in sent for k in call} >= {"price", "quantity", "quote_order_qty"}
+    for call in sent:
+        rules = engine.specs[str(call["symbol"])].rules
+        for name, step in (("price", rules.tick_size), ("quantity", rules.step_size)):
+            value = call.get(name)
+            if value is not None:
+                assert type(value) is D and value % step == 0, (name, value)
+        quote = call.get("quote_order_qty")
+        if quote is not None:
+            assert type(quote) is D and quote == quote.quantize(D("0.01"))

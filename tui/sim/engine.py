@@ -16,291 +16,56 @@ Event order for one `place_order` call:
 Conventions: order, trade and execution ids are per engine and strictly increasing; `update_id(symbol)`
 grows by exactly one per BookLevelChanged of that symbol. Accounts whose id starts with "mm" or "taker"
 (the synthetic market) keep no closed orders or trades, so memory stays bounded.
+
+The pieces live next door: `events` (the frozen values handed out), `orders` (an order's mutable state
+and parameter rules), `book` (price-time priority sides), `accounts` (balances, locking, commissions).
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 
 from tui.domain.filters import SymbolRules, check_order
-from tui.domain.money import ZERO, floor_to_step
+from tui.domain.money import ZERO
+
+from .accounts import Account
+from .book import Book, BookSide, Level
+from .errors import SimError, rejected, unknown_order
+from .events import (
+    AccountTrade,
+    BalancesChanged,
+    BookLevelChanged,
+    EngineEvent,
+    Fill,
+    Listener,
+    OrderSnapshot,
+    OrderUpdated,
+    PlaceResult,
+    SymbolSpec,
+    TradeExecuted,
+)
+from .orders import BUY, OPEN_STATUSES, Order, validate_params
+
+__all__ = [
+    "AccountTrade",
+    "BalancesChanged",
+    "BookLevelChanged",
+    "Engine",
+    "EngineEvent",
+    "Fill",
+    "Listener",
+    "OrderSnapshot",
+    "OrderUpdated",
+    "PlaceResult",
+    "SimError",
+    "SymbolSpec",
+    "TradeExecuted",
+]
 
 log = logging.getLogger(__name__)
-
-BUY, SELL = "BUY", "SELL"
-_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET")
-_TIFS = ("GTC", "IOC", "FOK")
-_OPEN = ("NEW", "PARTIALLY_FILLED")
-_EPHEMERAL_PREFIXES = ("mm", "taker")
-
-
-class SimError(Exception):
-    """A Binance error: code, msg, HTTP-like status."""
-
-    def __init__(self, code: int, msg: str, status: int = 400) -> None:
-        super().__init__(f"{code}: {msg}")
-        self.code = code
-        self.msg = msg
-        self.status = status
-
-
-def _mandatory(name: str) -> SimError:
-    return SimError(-1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.")
-
-
-def _not_required(name: str) -> SimError:
-    return SimError(-1106, f"Parameter '{name}' sent when not required.")
-
-
-def _rejected(msg: str) -> SimError:
-    return SimError(-2010, msg)
-
-
-INSUFFICIENT = "Account has insufficient balance for requested action."
-
-
-@dataclass(frozen=True)
-class SymbolSpec:
-    """One tradable symbol of the simulator."""
-
-    rules: SymbolRules
-
-    @property
-    def symbol(self) -> str:
-        return self.rules.symbol
-
-
-@dataclass(frozen=True)
-class Fill:
-    """One fill from the point of view of one order (taker or maker)."""
-
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    commission: Decimal
-    commission_asset: str
-    trade_id: int
-    is_maker: bool
-    time: int
-
-
-@dataclass(frozen=True)
-class OrderSnapshot:
-    """Immutable view of an order; the engine keeps its own mutable state."""
-
-    account_id: str
-    symbol: str
-    order_id: int
-    client_order_id: str
-    side: str
-    type: str
-    time_in_force: str
-    price: Decimal
-    orig_qty: Decimal
-    executed_qty: Decimal
-    cum_quote_qty: Decimal
-    orig_quote_order_qty: Decimal
-    status: str
-    time: int
-    update_time: int
-    working_time: int
-    is_working: bool
-    orig_client_order_id: str = ""
-
-
-@dataclass(frozen=True)
-class PlaceResult:
-    order: OrderSnapshot
-    fills: tuple[Fill, ...]
-
-
-@dataclass(frozen=True)
-class AccountTrade:
-    """One fill as `myTrades` reports it."""
-
-    symbol: str
-    id: int
-    order_id: int
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    commission: Decimal
-    commission_asset: str
-    time: int
-    is_buyer: bool
-    is_maker: bool
-
-
-@dataclass(frozen=True)
-class BookLevelChanged:
-    symbol: str
-    update_id: int
-    side: str  # "BID" / "ASK"
-    price: Decimal
-    qty: Decimal  # new total at that price; 0 = level gone
-    time: int
-
-
-@dataclass(frozen=True)
-class TradeExecuted:
-    symbol: str
-    trade_id: int
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    time: int
-    buyer_order_id: int
-    seller_order_id: int
-    buyer_is_maker: bool
-
-
-@dataclass(frozen=True)
-class OrderUpdated:
-    account_id: str
-    order: OrderSnapshot
-    execution_type: str
-    last_fill: Fill | None
-    execution_id: int
-    time: int
-
-
-@dataclass(frozen=True)
-class BalancesChanged:
-    account_id: str
-    balances: Mapping[str, tuple[Decimal, Decimal]]  # asset -> (free, locked), changed assets only
-    time: int
-
-
-EngineEvent = BookLevelChanged | TradeExecuted | OrderUpdated | BalancesChanged
-Listener = Callable[[EngineEvent], None]
-
-
-class _Order:
-    """The engine's mutable order state."""
-
-    __slots__ = (
-        "account_id",
-        "client_order_id",
-        "cum_quote",
-        "executed_qty",
-        "is_working",
-        "locked",
-        "order_id",
-        "orig_qty",
-        "orig_quote_qty",
-        "price",
-        "side",
-        "status",
-        "symbol",
-        "tif",
-        "time",
-        "type",
-        "update_time",
-        "working_time",
-    )
-
-    def __init__(self, **kw: object) -> None:
-        for name in self.__slots__:
-            setattr(self, name, kw.get(name))
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.orig_qty - self.executed_qty  # type: ignore[no-any-return]
-
-    @property
-    def locks(self) -> bool:
-        return self.type != "MARKET"  # type: ignore[no-any-return]
-
-    def snapshot(self, client_order_id: str | None = None, orig_client_order_id: str = "") -> OrderSnapshot:
-        return OrderSnapshot(
-            account_id=self.account_id,
-            symbol=self.symbol,
-            order_id=self.order_id,
-            client_order_id=client_order_id if client_order_id is not None else self.client_order_id,
-            side=self.side,
-            type=self.type,
-            time_in_force=self.tif,
-            price=self.price,
-            orig_qty=self.orig_qty,
-            executed_qty=self.executed_qty,
-            cum_quote_qty=self.cum_quote,
-            orig_quote_order_qty=self.orig_quote_qty,
-            status=self.status,
-            time=self.time,
-            update_time=self.update_time,
-            working_time=self.working_time,
-            is_working=self.is_working,
-            orig_client_order_id=orig_client_order_id,
-        )
-
-
-class _Side:
-    """One side of a book: FIFO queues per price plus aggregated totals."""
-
-    __slots__ = ("levels", "name", "prices", "totals")
-
-    def __init__(self, name: str) -> None:
-        self.name = name  # "BID" / "ASK"
-        self.prices: list[Decimal] = []  # ascending
-        self.levels: dict[Decimal, deque[_Order]] = {}
-        self.totals: dict[Decimal, Decimal] = {}
-
-    def best(self) -> Decimal | None:
-        if not self.prices:
-            return None
-        return self.prices[-1] if self.name == "BID" else self.prices[0]
-
-    def walk(self) -> Iterable[Decimal]:
-        """Prices from best to worst."""
-        return reversed(self.prices) if self.name == "BID" else iter(self.prices)
-
-    def add(self, order: _Order) -> Decimal:
-        price = order.price
-        if price not in self.levels:
-            bisect.insort(self.prices, price)
-            self.levels[price] = deque()
-            self.totals[price] = ZERO
-        self.levels[price].append(order)
-        self.totals[price] += order.remaining
-        return self.totals[price]
-
-    def reduce(self, price: Decimal, qty: Decimal) -> Decimal:
-        total = self.totals[price] - qty
-        if total == 0 and not self.levels[price]:
-            del self.totals[price], self.levels[price]
-            self.prices.pop(bisect.bisect_left(self.prices, price))
-        else:
-            self.totals[price] = total
-        return total
-
-
-class _Book:
-    __slots__ = ("asks", "bids", "last_price", "update_id")
-
-    def __init__(self) -> None:
-        self.bids = _Side("BID")
-        self.asks = _Side("ASK")
-        self.update_id = 0
-        self.last_price: Decimal | None = None
-
-
-@dataclass
-class _Account:
-    maker: Decimal
-    taker: Decimal
-    keep_history: bool
-    free: dict[str, Decimal] = field(default_factory=dict)
-    locked: dict[str, Decimal] = field(default_factory=dict)
-    orders: dict[int, _Order] = field(default_factory=dict)  # all kept orders (open ones at least)
-    open_ids: dict[str, int] = field(default_factory=dict)  # client order id -> order id, open orders
-    last_client_ids: dict[tuple[str, str], int] = field(default_factory=dict)  # (symbol, cid) -> latest
-    trades: list[AccountTrade] = field(default_factory=list)
 
 
 class Engine:
@@ -309,8 +74,8 @@ class Engine:
     def __init__(self, specs: Iterable[SymbolSpec], clock_ms: Callable[[], int]) -> None:
         self.specs: dict[str, SymbolSpec] = {s.symbol: s for s in specs}
         self.clock_ms = clock_ms
-        self._books = {name: _Book() for name in self.specs}
-        self._accounts: dict[str, _Account] = {}
+        self._books = {name: Book() for name in self.specs}
+        self._accounts: dict[str, Account] = {}
         self._listeners: list[Listener] = []
         self._pending: list[EngineEvent] = []
         self._next_order_id = 1
@@ -353,26 +118,21 @@ class Engine:
         """Create an account (or, if it exists, set its rates and the free balance of the given assets)."""
         acct = self._accounts.get(account_id)
         if acct is None:
-            acct = _Account(maker_rate, taker_rate, not account_id.startswith(_EPHEMERAL_PREFIXES))
-            self._accounts[account_id] = acct
+            acct = self._accounts[account_id] = Account.open(account_id, maker_rate, taker_rate)
         acct.maker, acct.taker = maker_rate, taker_rate
-        for asset, amount in balances.items():
-            acct.free[asset] = Decimal(amount)
-            acct.locked.setdefault(asset, ZERO)
+        acct.set_free(balances)
 
     def has_account(self, account_id: str) -> bool:
         return account_id in self._accounts
 
-    def _account(self, account_id: str) -> _Account:
+    def _account(self, account_id: str) -> Account:
         try:
             return self._accounts[account_id]
         except KeyError:
             raise SimError(-2015, "Invalid API-key, IP, or permissions for action.", 401) from None
 
     def balances(self, account_id: str) -> dict[str, tuple[Decimal, Decimal]]:
-        acct = self._account(account_id)
-        assets = sorted(set(acct.free) | set(acct.locked))
-        return {a: (acct.free.get(a, ZERO), acct.locked.get(a, ZERO)) for a in assets}
+        return self._account(account_id).balances()
 
     def commission_rates(self, account_id: str) -> tuple[Decimal, Decimal]:
         acct = self._account(account_id)
@@ -380,18 +140,12 @@ class Engine:
 
     def credit(self, account_id: str, asset: str, delta: Decimal) -> None:
         """Deposit (delta > 0) or withdraw (delta < 0) free balance."""
-        acct = self._account(account_id)
-        new = acct.free.get(asset, ZERO) + delta
-        if new < 0:
-            raise _rejected(INSUFFICIENT)
-        acct.free[asset] = new
-        acct.locked.setdefault(asset, ZERO)
+        self._account(account_id).credit(asset, delta)
         self._emit_balances(account_id, {asset}, self.clock_ms())
         self._flush()
 
     def _emit_balances(self, account_id: str, assets: Iterable[str], now: int) -> None:
-        acct = self._accounts[account_id]
-        snap = {a: (acct.free.get(a, ZERO), acct.locked.get(a, ZERO)) for a in sorted(assets)}
+        snap = self._accounts[account_id].balances(assets)
         self._emit(BalancesChanged(account_id, MappingProxyType(snap), now))
 
     # -- market views ----------------------------------------------------------------------------
@@ -402,14 +156,10 @@ class Engine:
             raise SimError(-1121, "Invalid symbol.")
         return spec
 
-    def depth(
-        self, symbol: str, limit: int = 100
-    ) -> tuple[int, list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
+    def depth(self, symbol: str, limit: int = 100) -> tuple[int, list[Level], list[Level]]:
         self._spec(symbol)
         book = self._books[symbol]
-        bids = [(p, book.bids.totals[p]) for p in book.bids.prices[::-1][:limit]]
-        asks = [(p, book.asks.totals[p]) for p in book.asks.prices[:limit]]
-        return book.update_id, bids, asks
+        return book.update_id, book.bids.top(limit), book.asks.top(limit)
 
     def update_id(self, symbol: str) -> int:
         self._spec(symbol)
@@ -419,47 +169,22 @@ class Engine:
         self._spec(symbol)
         return self._books[symbol].last_price
 
-    def best_bid_ask(self, symbol: str) -> tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]:
+    def best_bid_ask(self, symbol: str) -> tuple[Level | None, Level | None]:
         self._spec(symbol)
-        book = self._books[symbol]
-        bid, ask = book.bids.best(), book.asks.best()
-        return (
-            (bid, book.bids.totals[bid]) if bid is not None else None,
-            (ask, book.asks.totals[ask]) if ask is not None else None,
-        )
+        return self._books[symbol].best_bid_ask()
 
     def reference_price(self, symbol: str) -> Decimal | None:
         """Last trade price, else the mid, else None: what MARKET notional checks are made against."""
-        book = self._books[symbol]
-        if book.last_price is not None:
-            return book.last_price
-        bid, ask = book.bids.best(), book.asks.best()
-        if bid is not None and ask is not None:
-            return (bid + ask) / 2
-        return bid if bid is not None else ask
+        return self._books[symbol].reference_price()
 
     # -- orders: queries -------------------------------------------------------------------------
-
-    def _find(self, acct: _Account, symbol: str, order_id: int | None, client_id: str | None) -> _Order | None:
-        if order_id is not None:
-            order = acct.orders.get(order_id)
-        elif client_id is not None:
-            oid = acct.last_client_ids.get((symbol, client_id))
-            order = acct.orders.get(oid) if oid is not None else None
-        else:
-            raise SimError(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!")
-        if order is None or order.symbol != symbol:
-            return None
-        if client_id is not None and order.client_order_id != client_id:
-            return None
-        return order
 
     def get_order(
         self, account_id: str, symbol: str, *, order_id: int | None = None, orig_client_order_id: str | None = None
     ) -> OrderSnapshot:
         acct = self._account(account_id)
         self._spec(symbol)
-        order = self._find(acct, symbol, order_id, orig_client_order_id)
+        order = acct.find(symbol, order_id, orig_client_order_id)
         if order is None:
             raise SimError(-2013, "Order does not exist.")
         return order.snapshot()
@@ -468,11 +193,7 @@ class Engine:
         acct = self._account(account_id)
         if symbol is not None:
             self._spec(symbol)
-        return [
-            o.snapshot()
-            for oid in sorted(acct.open_ids.values())
-            if (o := acct.orders[oid]).symbol == symbol or symbol is None
-        ]
+        return [o.snapshot() for o in acct.open_orders(symbol)]
 
     def open_order_ids(self, account_id: str, symbol: str | None = None) -> set[int]:
         """Ids of the open orders (cheaper than `open_orders` for the synthetic market)."""
@@ -492,17 +213,7 @@ class Engine:
         """Orders of one symbol, oldest first: from `order_id` on, else the most recent `limit`."""
         acct = self._account(account_id)
         self._spec(symbol)
-        picked = [
-            o
-            for o in acct.orders.values()
-            if o.symbol == symbol
-            and (order_id is None or o.order_id >= order_id)
-            and (start_time is None or o.time >= start_time)
-            and (end_time is None or o.time <= end_time)
-        ]
-        picked.sort(key=lambda o: o.order_id)
-        picked = picked[:limit] if order_id is not None or start_time is not None else picked[-limit:]
-        return [o.snapshot() for o in picked]
+        return [o.snapshot() for o in acct.order_history(symbol, order_id, start_time, end_time, limit)]
 
     def my_trades(
         self,
@@ -518,16 +229,7 @@ class Engine:
         """Trades of one symbol, oldest first: from `from_id` on, else the most recent `limit`."""
         acct = self._account(account_id)
         self._spec(symbol)
-        picked = [
-            t
-            for t in acct.trades
-            if t.symbol == symbol
-            and (order_id is None or t.order_id == order_id)
-            and (from_id is None or t.id >= from_id)
-            and (start_time is None or t.time >= start_time)
-            and (end_time is None or t.time <= end_time)
-        ]
-        return picked[:limit] if from_id is not None or start_time is not None else picked[-limit:]
+        return acct.trade_history(symbol, order_id, start_time, end_time, from_id, limit)
 
     # -- orders: placing -------------------------------------------------------------------------
 
@@ -549,7 +251,7 @@ class Engine:
         spec = self._spec(symbol)
         rules = spec.rules
         book = self._books[symbol]
-        self._validate_params(side, type, quantity, quote_order_qty, price, time_in_force)
+        validate_params(side, type, quantity, quote_order_qty, price, time_in_force)
         if type not in rules.order_types:
             raise SimError(-1116, "Invalid orderType.")
         checked = check_order(
@@ -563,57 +265,49 @@ class Engine:
         if not checked.ok:
             raise SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
         if new_client_order_id and new_client_order_id in acct.open_ids:
-            raise _rejected("Duplicate order sent.")
+            raise rejected("Duplicate order sent.")
         buy = side == BUY
-        opposite = book.asks if buy else book.bids
+        opposite = book.opposite(side)
         if type == "LIMIT_MAKER":
             best = opposite.best()
             assert price is not None
             if best is not None and (best <= price if buy else best >= price):
-                raise _rejected("Order would immediately match and take.")
+                raise rejected("Order would immediately match and take.")
         if type == "MARKET" and quote_order_qty is not None:
-            quantity, exhausted = self._plan_quote(opposite, quote_order_qty, rules.step_size)
+            quantity, exhausted = opposite.plan_quote(quote_order_qty, rules.step_size)
             if quantity <= 0:
                 if not opposite.prices:
-                    raise _rejected("Order book liquidity is less than symbol minimum quantity.")
-                raise _rejected("Order book liquidity is less than `LOT_SIZE` filter minimum quantity.")
+                    raise rejected("Order book liquidity is less than symbol minimum quantity.")
+                raise rejected("Order book liquidity is less than `LOT_SIZE` filter minimum quantity.")
         else:
             exhausted = False
         assert quantity is not None
-        self._check_balance(acct, rules, opposite, buy, type, quantity, quote_order_qty, price)
+        acct.check_funds(rules, opposite, buy, type, quantity, quote_order_qty, price)
 
         now = self.clock_ms()
         tif = time_in_force or "GTC"
         if test:
-            order = self._new_order(account_id, symbol, side, type, tif, price, quantity, quote_order_qty, now, 0, "")
+            order = Order.new(account_id, symbol, side, type, tif, price, quantity, quote_order_qty, now, 0, "")
             return PlaceResult(order.snapshot(), ())
 
         order_id = self._next_order_id
         self._next_order_id += 1
         cid = new_client_order_id or f"sim{order_id:019d}"
-        order = self._new_order(
-            account_id, symbol, side, type, tif, price, quantity, quote_order_qty, now, order_id, cid
-        )
-        acct.orders[order_id] = order
-        acct.open_ids[cid] = order_id
-        acct.last_client_ids[(symbol, cid)] = order_id
+        order = Order.new(account_id, symbol, side, type, tif, price, quantity, quote_order_qty, now, order_id, cid)
+        acct.track(order)
         changed: dict[str, set[str]] = {account_id: set()}
         if order.locks:
-            asset, amount = (rules.quote_asset, price * quantity) if buy else (rules.base_asset, quantity)  # type: ignore[operator]
-            acct.free[asset] -= amount
-            acct.locked[asset] = acct.locked.get(asset, ZERO) + amount
-            order.locked = amount
-            changed[account_id].add(asset)
+            changed[account_id].add(acct.lock_for(order, rules))
         self._emit_order(order, "NEW", None, now)
 
         fills: list[Fill] = []
         limit = price if type in ("LIMIT", "LIMIT_MAKER") else None
-        if tif != "FOK" or self._available(opposite, limit) >= quantity:
+        if tif != "FOK" or opposite.available(limit) >= quantity:
             self._match(book, rules, order, opposite, limit, now, fills, changed)
         if order.remaining > 0 and type != "MARKET" and tif == "GTC":
-            side_book = book.bids if buy else book.asks
-            total = side_book.add(order)
-            self._level_changed(book, symbol, side_book.name, order.price, total, now)
+            own_side = book.side(side)
+            total = own_side.add(order)
+            self._level_changed(book, symbol, own_side.name, order.price, total, now)
         else:
             # IOC/FOK/MARKET leftovers expire; so does a quoteOrderQty order that ran out of book
             expired = order.remaining > 0 or exhausted
@@ -621,7 +315,7 @@ class Engine:
                 order.status = "EXPIRED"
                 order.update_time = now
             order.is_working = False
-            self._close(acct, order, changed[account_id], rules)
+            acct.close(order, rules, changed[account_id])
             if expired:
                 self._emit_order(order, "EXPIRED", None, now)
         for acct_id, assets in changed.items():
@@ -631,171 +325,21 @@ class Engine:
         self._flush()
         return result
 
-    @staticmethod
-    def _validate_params(
-        side: str,
-        type: str,
-        quantity: Decimal | None,
-        quote_order_qty: Decimal | None,
-        price: Decimal | None,
-        tif: str | None,
-    ) -> None:
-        if side not in (BUY, SELL):
-            raise SimError(-1117, "Invalid side.")
-        if type not in _TYPES:
-            raise SimError(-1116, "Invalid orderType.")
-        if tif is not None and tif not in _TIFS and type == "LIMIT":
-            raise SimError(-1115, "Invalid timeInForce.")
-        if type == "LIMIT":
-            if tif is None:
-                raise _mandatory("timeInForce")
-            if quantity is None:
-                raise _mandatory("quantity")
-            if price is None:
-                raise _mandatory("price")
-            if quote_order_qty is not None:
-                raise _not_required("quoteOrderQty")
-        elif type == "LIMIT_MAKER":
-            if quantity is None:
-                raise _mandatory("quantity")
-            if price is None:
-                raise _mandatory("price")
-            if tif is not None:
-                raise _not_required("timeInForce")
-            if quote_order_qty is not None:
-                raise _not_required("quoteOrderQty")
-        else:
-            if quantity is None and quote_order_qty is None:
-                raise SimError(-1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!")
-            if quantity is not None and quote_order_qty is not None:
-                raise _not_required("quoteOrderQty")
-            if tif is not None:
-                raise _not_required("timeInForce")
-            if price is not None:
-                raise _not_required("price")
-
-    @staticmethod
-    def _plan_quote(opposite: _Side, quote: Decimal, step: Decimal) -> tuple[Decimal, bool]:
-        """Quantity a quoteOrderQty MARKET order will fill, and whether the book ran out first."""
-        qty = ZERO
-        left = quote
-        for p in opposite.walk():
-            affordable = floor_to_step(left / p, step)
-            if affordable < opposite.totals[p]:
-                return qty + affordable, False
-            qty += opposite.totals[p]
-            left -= opposite.totals[p] * p
-        return qty, left > 0
-
-    @staticmethod
-    def _available(opposite: _Side, limit: Decimal | None) -> Decimal:
-        total = ZERO
-        for p in opposite.walk():
-            if limit is not None and (p > limit if opposite.name == "ASK" else p < limit):
-                break
-            total += opposite.totals[p]
-        return total
-
-    @staticmethod
-    def _cost(opposite: _Side, qty: Decimal) -> tuple[Decimal, Decimal]:
-        """(quantity fillable, quote value) of taking `qty` from the book."""
-        left, value = qty, ZERO
-        for p in opposite.walk():
-            q = min(left, opposite.totals[p])
-            value += q * p
-            left -= q
-            if left <= 0:
-                break
-        return qty - left, value
-
-    def _check_balance(
-        self,
-        acct: _Account,
-        rules: SymbolRules,
-        opposite: _Side,
-        buy: bool,
-        type: str,
-        quantity: Decimal,
-        quote_order_qty: Decimal | None,
-        price: Decimal | None,
-    ) -> None:
-        if buy:
-            if type != "MARKET":
-                need = price * quantity  # type: ignore[operator]
-            elif quote_order_qty is not None:
-                need = quote_order_qty
-            else:
-                need = self._cost(opposite, quantity)[1]
-            have = acct.free.get(rules.quote_asset, ZERO)
-        else:
-            need, have = quantity, acct.free.get(rules.base_asset, ZERO)
-        if need > have:
-            raise _rejected(INSUFFICIENT)
-
-    @staticmethod
-    def _new_order(
-        account_id: str,
-        symbol: str,
-        side: str,
-        type: str,
-        tif: str,
-        price: Decimal | None,
-        quantity: Decimal,
-        quote_order_qty: Decimal | None,
-        now: int,
-        order_id: int,
-        cid: str,
-    ) -> _Order:
-        rests = type != "MARKET" and tif == "GTC"
-        return _Order(
-            account_id=account_id,
-            symbol=symbol,
-            order_id=order_id,
-            client_order_id=cid,
-            side=side,
-            type=type,
-            tif=tif,
-            price=price if price is not None else ZERO,
-            orig_qty=quantity,
-            executed_qty=ZERO,
-            cum_quote=ZERO,
-            orig_quote_qty=quote_order_qty if quote_order_qty is not None else ZERO,
-            status="NEW",
-            time=now,
-            update_time=now,
-            working_time=now if rests else -1,
-            is_working=rests,
-            locked=ZERO,
-        )
-
-    def _emit_order(self, order: _Order, exec_type: str, fill: Fill | None, now: int, **snap: str) -> None:
+    def _emit_order(self, order: Order, exec_type: str, fill: Fill | None, now: int) -> None:
         exec_id = self._next_exec_id
         self._next_exec_id += 1
-        self._emit(OrderUpdated(order.account_id, order.snapshot(**snap), exec_type, fill, exec_id, now))
+        self._emit(OrderUpdated(order.account_id, order.snapshot(), exec_type, fill, exec_id, now))
 
-    def _level_changed(self, book: _Book, symbol: str, side: str, price: Decimal, qty: Decimal, now: int) -> None:
+    def _level_changed(self, book: Book, symbol: str, side: str, price: Decimal, qty: Decimal, now: int) -> None:
         book.update_id += 1
         self._emit(BookLevelChanged(symbol, book.update_id, side, price, qty, now))
 
-    def _close(self, acct: _Account, order: _Order, changed: set[str], rules: SymbolRules) -> None:
-        """Release what the order still locks and forget it if the account keeps no history."""
-        if order.locked:
-            asset = rules.quote_asset if order.side == BUY else rules.base_asset
-            acct.locked[asset] -= order.locked
-            acct.free[asset] += order.locked
-            order.locked = ZERO
-            changed.add(asset)
-        acct.open_ids.pop(order.client_order_id, None)
-        if not acct.keep_history:
-            acct.orders.pop(order.order_id, None)
-            acct.last_client_ids.pop((order.symbol, order.client_order_id), None)
-
     def _match(
         self,
-        book: _Book,
+        book: Book,
         rules: SymbolRules,
-        taker: _Order,
-        opposite: _Side,
+        taker: Order,
+        opposite: BookSide,
         limit: Decimal | None,
         now: int,
         fills: list[Fill],
@@ -824,59 +368,32 @@ class Engine:
             self._emit_order(maker, "TRADE", maker_fill, now)
             self._emit_order(taker, "TRADE", taker_fill, now)
             if maker.remaining == 0:
-                self._close(self._accounts[maker.account_id], maker, changed[maker.account_id], rules)
+                self._accounts[maker.account_id].close(maker, rules, changed[maker.account_id])
             fills.append(taker_fill)
 
     def _trade(
         self,
-        book: _Book,
+        book: Book,
         rules: SymbolRules,
-        taker: _Order,
-        maker: _Order,
+        taker: Order,
+        maker: Order,
         price: Decimal,
         qty: Decimal,
         now: int,
         changed: dict[str, set[str]],
     ) -> tuple[Fill, Fill]:
+        """Fill `qty` at `price` between the two orders (maker first); return (taker fill, maker fill)."""
         trade_id = self._next_trade_id
         self._next_trade_id += 1
         quote = price * qty
         book.last_price = price
-        base_a, quote_a = rules.base_asset, rules.quote_asset
         fills: list[Fill] = []
         for order, is_maker in ((maker, True), (taker, False)):
             acct = self._accounts[order.account_id]
-            rate = acct.maker if is_maker else acct.taker
-            order.executed_qty += qty
-            order.cum_quote += quote
-            order.update_time = now
-            order.status = "FILLED" if order.remaining == 0 else "PARTIALLY_FILLED"
-            if order.remaining == 0:
-                order.is_working = False
-            if order.side == BUY:
-                if order.locks:
-                    reserved = order.price * qty
-                    acct.locked[quote_a] -= reserved
-                    order.locked -= reserved
-                    acct.free[quote_a] += reserved - quote
-                else:
-                    acct.free[quote_a] -= quote
-                commission = (qty * rate).quantize(Decimal(1).scaleb(-rules.base_asset_precision), ROUND_UP)
-                acct.free[base_a] = acct.free.get(base_a, ZERO) + qty - commission
-                acct.locked.setdefault(base_a, ZERO)
-                fee_asset = base_a
-            else:
-                if order.locks:
-                    acct.locked[base_a] -= qty
-                    order.locked -= qty
-                else:
-                    acct.free[base_a] -= qty
-                commission = (quote * rate).quantize(Decimal(1).scaleb(-rules.quote_asset_precision), ROUND_UP)
-                acct.free[quote_a] = acct.free.get(quote_a, ZERO) + quote - commission
-                acct.locked.setdefault(quote_a, ZERO)
-                fee_asset = quote_a
+            order.record_fill(qty, quote, now)
+            commission, fee_asset = acct.settle(order, rules, qty, quote, is_maker)
             self.commissions[fee_asset] = self.commissions.get(fee_asset, ZERO) + commission
-            changed.setdefault(order.account_id, set()).update((base_a, quote_a))
+            changed.setdefault(order.account_id, set()).update((rules.base_asset, rules.quote_asset))
             fill = Fill(price, qty, quote, commission, fee_asset, trade_id, is_maker, now)
             fills.append(fill)
             if acct.keep_history:
@@ -902,9 +419,9 @@ class Engine:
     ) -> OrderSnapshot:
         acct = self._account(account_id)
         self._spec(symbol)
-        order = self._find(acct, symbol, order_id, orig_client_order_id)
-        if order is None or order.status not in _OPEN:
-            raise SimError(-2011, "Unknown order sent.")
+        order = acct.find(symbol, order_id, orig_client_order_id)
+        if order is None or order.status not in OPEN_STATUSES:
+            raise unknown_order()
         snap = self._cancel(acct, order, new_client_order_id, self.clock_ms())
         self._flush()
         return snap
@@ -912,18 +429,18 @@ class Engine:
     def cancel_all(self, account_id: str, symbol: str) -> list[OrderSnapshot]:
         acct = self._account(account_id)
         self._spec(symbol)
-        orders = [acct.orders[oid] for oid in sorted(acct.open_ids.values()) if acct.orders[oid].symbol == symbol]
+        orders = acct.open_orders(symbol)
         if not orders:
-            raise SimError(-2011, "Unknown order sent.")
+            raise unknown_order()
         now = self.clock_ms()
         snaps = [self._cancel(acct, order, None, now) for order in orders]
         self._flush()
         return snaps
 
-    def _cancel(self, acct: _Account, order: _Order, new_client_order_id: str | None, now: int) -> OrderSnapshot:
+    def _cancel(self, acct: Account, order: Order, new_client_order_id: str | None, now: int) -> OrderSnapshot:
         rules = self.specs[order.symbol].rules
         book = self._books[order.symbol]
-        side = book.bids if order.side == BUY else book.asks
+        side = book.side(order.side)
         side.levels[order.price].remove(order)
         total = side.reduce(order.price, order.remaining)
         self._level_changed(book, order.symbol, side.name, order.price, total, now)
@@ -931,7 +448,7 @@ class Engine:
         order.update_time = now
         order.is_working = False
         changed: set[str] = set()
-        self._close(acct, order, changed, rules)
+        acct.close(order, rules, changed)
         cancel_id = new_client_order_id or f"cxl{self._next_exec_id:019d}"
         snap = order.snapshot(client_order_id=cancel_id, orig_client_order_id=order.client_order_id)
         exec_id = self._next_exec_id

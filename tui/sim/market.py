@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -109,9 +110,10 @@ class SyntheticMarket:
 
     def step(self, now_ms: int) -> None:
         """Advance fair values, requote, and send the taker orders due up to `now_ms`."""
-        first = self._last_now is None
-        dt = 0.0 if first else min(max(now_ms - self._last_now, 0) / 1000, 10.0)  # type: ignore[operator]
-        self._last_now = now_ms if first else max(now_ms, self._last_now)  # type: ignore[type-var]
+        last = self._last_now
+        first = last is None
+        dt = 0.0 if last is None else min(max(now_ms - last, 0) / 1000, 10.0)
+        self._last_now = now_ms if last is None else max(now_ms, last)
         for symbol, st in self._states.items():
             if first:
                 st.next_arrival = now_ms + int(st.rng.expovariate(st.rate) * 1000)
@@ -158,8 +160,8 @@ class SyntheticMarket:
                         slot.order_id = None
                     if slot.order_id is None or refill_only:
                         continue
-                    price = float(slot.price)
-                    distance = (fair - price if side == "BUY" else price - fair) / fair * 10_000
+                    quoted = float(slot.price)  # float only to compare with the float fair value
+                    distance = (fair - quoted if side == "BUY" else quoted - fair) / fair * 10_000
                     tolerance = gap * (0.5 + 0.3 * level)  # the top of the book follows fair closely
                     if distance < half / 2 or abs(distance - half - gap * level) > tolerance or rng.random() < 0.02:
                         self._cancel(account, symbol, slot)
@@ -279,7 +281,7 @@ class SyntheticMarket:
         return mu + (x - mu) * decay + sd * rng.gauss(0.0, 1.0)
 
     @staticmethod
-    def _rounder(rules: SymbolRules):  # type: ignore[no-untyped-def]
+    def _rounder(rules: SymbolRules) -> Callable[[float], Decimal]:
         tick = rules.tick_size
 
         def price_of(log_price: float) -> Decimal:
