@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable
-from decimal import Decimal
 
 from textual.message import Message
 
@@ -82,6 +81,7 @@ class MarketFeed:
             finally:
                 await client.close()
         finally:
+            await self.book.close()  # stops a snapshot fetch still retrying for this feed
             publisher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await publisher
@@ -101,6 +101,8 @@ class MarketFeed:
         self._dirty.add("book")
 
     async def _handle(self, stream: str, data: dict) -> None:
+        if "@" not in stream:
+            return  # not market data (e.g. a control event); the stream client deals with those
         kind = stream.split("@", 1)[1]
         if kind.startswith("depth"):
             await self.book.on_diff(data)
@@ -126,7 +128,9 @@ class MarketFeed:
     @property
     def book_state(self) -> str:
         """live, syncing, resyncing (after a gap) or stale (its stream is down)."""
-        if self._client is not None and self._client.state != "live":
+        if self._client is None or self._client.state == "connecting":
+            return "connecting"
+        if self._client.state != "live":
             return "stale"
         state = self.book.state
         return "resyncing" if state == "syncing" and self.book.resyncs else state
@@ -173,15 +177,31 @@ class AccountFeed:
     async def run(self) -> None:
         publisher = asyncio.create_task(self._publish_loop())
         try:
-            await self.reload()
+            await self.reload_until_done()
             async for event in self.session.user_events():
                 self.apply(event)
                 if isinstance(event, SessionReconnected):
-                    await self.reload()
+                    await self.reload_until_done()
         finally:
             publisher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await publisher
+
+    async def reload_until_done(self) -> None:
+        """Reload, retrying with backoff: a failed reload must not end the feed (the session
+        reconnects on its own; until the reload succeeds the panels are marked stale)."""
+        delay = 0.5
+        while True:
+            try:
+                await self.reload()
+            except (ExchangeError, ValueError) as exc:
+                log.warning("account reload failed: %s", exc)
+                self.post(ConnectionStatus("account", "stale", str(exc)))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+                continue
+            self.post(ConnectionStatus("account", "live"))
+            return
 
     async def reload(self) -> None:
         orders = await self.session.open_orders()
@@ -207,8 +227,10 @@ class AccountFeed:
             for bal in event.balances:
                 self.balances[bal.asset] = bal
         elif isinstance(event, BalanceDelta):
-            old = self.balances.get(event.asset, Balance(event.asset, Decimal(0), Decimal(0)))
-            self.balances[event.asset] = Balance(event.asset, old.free + event.delta, old.locked)
+            # A deposit/withdrawal: outboundAccountPosition follows with the absolute balances
+            # ("sent any time an account balance has changed"); adding the delta too could count
+            # it twice, depending on which arrives first.
+            return
         else:
             return
         self._dirty = True

@@ -12,8 +12,9 @@ from tui.config import Endpoints
 
 
 async def _start_sim(keys_dir: Path, *, run_market: bool, **kwargs: Any) -> Any:
-    server_mod = pytest.importorskip("tui.sim.server", reason="the simulator (tui/sim/server.py) has not landed yet")
-    server = server_mod.SimServer(
+    from tui.sim.server import SimServer
+
+    server = SimServer(
         host="127.0.0.1", port=0, seed=1, keys_dir=keys_dir, run_market=run_market, backfill_hours=1, **kwargs
     )
     await server.start()

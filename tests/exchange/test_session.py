@@ -182,3 +182,29 @@ async def test_closed_session_refuses(sim: Any, endpoints_of: Any) -> None:
     with pytest.raises(NotConnected):
         await session.ticker_24h(SYMBOL)
     assert [e async for e in session.user_events()] == []
+
+
+async def test_order_count_limit_blocks_new_orders_but_never_cancels(keys_dir: Path, endpoints_of: Any) -> None:
+    """-1015 (too many new orders) is per account and about NEW orders: the trader can still get flat."""
+    from tests.exchange.conftest import _start_sim
+    from tui.sim.rate_limits import RateLimitConfig
+
+    sim = await _start_sim(keys_dir, run_market=False, rate_limits=RateLimitConfig.tiny(weight=100_000, orders=2))
+    session = Session(endpoints_of(sim), load_demo_signer(keys_dir, "ed25519"))
+    try:
+        await session.start()
+        first = await session.place_order(resting_buy(session, sim))
+        await session.place_order(resting_buy(session, sim))
+        with pytest.raises(RateLimited) as info:
+            await session.place_order(resting_buy(session, sim))
+        assert info.value.code == -1015 and info.value.status == 429
+        with pytest.raises(RateLimited) as local:  # refused locally, without asking the exchange
+            await session.place_order(resting_buy(session, sim))
+        assert local.value.code == -1015
+        cancelled = await session.cancel_order(SYMBOL, first.order_id)  # still allowed
+        assert cancelled.status == "CANCELED"
+        assert len(await session.open_orders(SYMBOL)) == 1
+        assert len(await session.cancel_all(SYMBOL)) == 1
+    finally:
+        await session.close()
+        await sim.stop()

@@ -165,3 +165,26 @@ async def test_sim_streams_reconnect_and_resubscribe(sim: Any) -> None:
     await client.wait_live(5)
     assert set(await client.list_subscriptions()) == {"btcusdt@depth@100ms", "btcusdt@trade"}
     await client.close()
+
+
+async def test_server_shutdown_event_reconnects_at_once_and_is_not_passed_on(fake: FakeStreams) -> None:
+    client = StreamClient(fake.base, ["btcusdt@trade"], reconnect_delay=0.01)
+    received: list[str] = []
+    try:
+        await client.wait_live(timeout=5)
+        ws, _streams = fake.connections[0]
+        # The documented combined-stream shape (web-socket-streams.md, "Server Shutdown").
+        await ws.send(json.dumps({"stream": "!serverShutdown", "data": {"e": "serverShutdown", "E": 1770123456789}}))
+
+        async def consume() -> None:
+            async for stream, _data in client:
+                received.append(stream)
+                if stream == RECONNECTED:
+                    return
+
+        await asyncio.wait_for(consume(), timeout=5)
+        assert len(fake.connections) == 2  # a new connection, with the same streams
+        assert fake.connections[1][1] == ["btcusdt@trade"]
+        assert "!serverShutdown" not in received
+    finally:
+        await client.close()

@@ -171,3 +171,52 @@ async def test_interval_key_and_symbol_picker(make_trading_app) -> None:  # type
         await wait_until(pilot, lambda: isinstance(app.screen, SymbolPicker), what="symbol picker")
         await pilot.press("down", "down", "enter")
         await wait_until(pilot, lambda: app.dashboard.symbol == "BNBUSDT", what="BNBUSDT picked")
+
+
+async def test_lost_order_response_is_resolved_by_client_id_not_reported_as_rejected(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.messages import OrderAccepted
+
+    seen: dict[int, object] = {}
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, OrderAccepted | OrderRejected):
+            seen[id(message)] = message
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await _ready(pilot, app)
+        app.session.reconnect_delay = 0.05
+        resting = f"{(_book(app).snapshot.bids[0][0] * Decimal('0.9')).quantize(Decimal('0.01'))}"
+        # The exchange executes the next order.place but the connection drops before it answers.
+        sim.ws_api.drop_response_to.add("order.place")
+        await pilot.press("b")
+        await _fill_form(pilot, app, price=resting, quantity="0.001")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_until(pilot, lambda: seen, timeout=20, what="order outcome resolved")
+        (outcome,) = {id(m): m for m in seen.values()}.values()
+        assert isinstance(outcome, OrderAccepted), outcome  # found by its client order id, not "rejected"
+        (on_exchange,) = sim.engine.open_orders("demo")
+        assert outcome.order.order_id == on_exchange.order_id
+        assert on_exchange.client_order_id.startswith("tui-")
+        await wait_until(
+            pilot, lambda: app.dashboard.query_one("#orders").row_count == 1, what="order tracked after reconnect"
+        )
+
+
+async def test_enter_in_the_confirmation_goes_back_instead_of_sending(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.order_form import OrderFormScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("b")
+        await _fill_form(pilot, app, quantity="0.001")
+        await pilot.press("enter")  # submit from the quantity field: opens the review
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
+        await pilot.press("enter")  # focus is on Back
+        await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="back to the form")
+        await pilot.pause(0.3)
+        assert sim.engine.all_orders("demo", "BTCUSDT") == []

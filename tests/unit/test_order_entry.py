@@ -16,7 +16,7 @@ def test_valid_limit_order_gives_request_notional_and_fee() -> None:
     assert entry.request.price == D("60000.5") and entry.request.quantity == D("0.01")
     assert entry.request.time_in_force is TimeInForce.GTC
     assert entry.notional == D("600.005")
-    assert entry.fee == D("0.600005")
+    assert entry.fee == D("0.00001") and entry.fee_asset == "BTC"  # a buyer pays in what it receives
 
 
 def test_each_bad_field_gets_its_own_message_and_no_request() -> None:
@@ -55,7 +55,13 @@ def test_market_needs_exactly_one_amount() -> None:
 def test_limit_maker_uses_maker_fee_and_no_time_in_force() -> None:
     fees = CommissionRates(maker=D("0.0002"), taker=D("0.001"))
     entry = parse_order_entry(
-        RULES, side=Side.BUY, order_type=OrderType.LIMIT_MAKER, price_text="100", quantity_text="1", commission=fees
+        RULES, side=Side.SELL, order_type=OrderType.LIMIT_MAKER, price_text="100", quantity_text="1", commission=fees
     )
     assert entry.request is not None and entry.request.time_in_force is None
-    assert entry.fee == D("0.02")
+    assert entry.fee == D("0.02") and entry.fee_asset == "USDT"
+
+
+def test_decimal_comma_is_refused_not_guessed() -> None:
+    entry = parse_order_entry(RULES, side=Side.BUY, order_type=OrderType.LIMIT, price_text="60000", quantity_text="0,5")
+    assert entry.request is None
+    assert "decimal point" in entry.errors["quantity"]

@@ -22,12 +22,18 @@ class OrderEntry:
     errors: dict[str, str] = field(default_factory=dict)
     notional: Decimal | None = None
     fee: Decimal | None = None
+    """Upper bound of the commission, in `fee_asset`: what the order receives (BUY pays in the
+    base asset, SELL in the quote asset), at the taker rate unless the order can only make."""
+    fee_asset: str = ""
 
 
 def _parse_amount(text: str, label: str) -> tuple[Decimal | None, str | None]:
-    text = text.strip().replace(",", "")
+    text = text.strip()
     if not text:
         return None, None
+    if "," in text:
+        # "0,5" must never become 5: a decimal comma is refused rather than guessed at.
+        return None, f"{label}: use . as the decimal point, without thousands separators (got {text!r})."
     try:
         value = to_decimal(text)
     except ValueError:
@@ -76,10 +82,16 @@ def parse_order_entry(
         notional = quote
     elif market and quantity is not None and reference_price is not None:
         notional = quantity * reference_price
-    fee = None
+    fee: Decimal | None = None
+    fee_asset = rules.base_asset if side is Side.BUY else rules.quote_asset
     if notional is not None and commission is not None:
         rate = commission.maker if order_type is OrderType.LIMIT_MAKER else commission.taker
-        fee = notional * rate
+        if side is Side.SELL:
+            fee = notional * rate
+        elif quantity is not None:
+            fee = quantity * rate
+        elif reference_price:
+            fee = notional / reference_price * rate
 
     if not errors:
         checked = check_order(
@@ -94,7 +106,7 @@ def parse_order_entry(
             key = failure.field if failure.field in ("price", "quantity", "quote_order_qty") else "form"
             errors.setdefault(key, f"{failure.message} ({failure.filter})")
     if errors:
-        return OrderEntry(None, errors, notional, fee)
+        return OrderEntry(None, errors, notional, fee, fee_asset)
     request = OrderRequest(
         symbol=rules.symbol,
         side=side,
@@ -104,4 +116,4 @@ def parse_order_entry(
         price=price,
         time_in_force=time_in_force if order_type is OrderType.LIMIT else None,
     )
-    return OrderEntry(request, {}, notional, fee)
+    return OrderEntry(request, {}, notional, fee, fee_asset)

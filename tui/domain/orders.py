@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -27,6 +28,15 @@ class TimeInForce(StrEnum):
 
 
 OPEN_STATUSES = frozenset({"NEW", "PARTIALLY_FILLED", "PENDING_NEW"})
+
+
+def new_client_order_id() -> str:
+    """A fresh newClientOrderId (Binance allows ^[.A-Z:/a-z0-9_-]{1,36}$).
+
+    Every order gets one before it is sent, so an order whose response was lost can still be
+    found with order.status(origClientOrderId) instead of being guessed at or sent twice.
+    """
+    return "tui-" + secrets.token_hex(12)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,14 @@ from __future__ import annotations
 class ExchangeError(Exception):
     """The exchange (or the way to it) refused a request. `str()` shows "code msg"."""
 
-    def __init__(self, code: int, msg: str, status: int = 400) -> None:
+    def __init__(self, code: int, msg: str, status: int = 400, *, outcome_unknown: bool = False) -> None:
         super().__init__(code, msg, status)
         self.code = code
         self.msg = msg
         self.status = status
+        # True when the request may have been executed anyway (timeout, connection lost after
+        # sending, -1007, 5xx): the caller must look the order up, never assume it was rejected.
+        self.outcome_unknown = outcome_unknown
 
     def __str__(self) -> str:
         return f"{self.code} {self.msg}"
@@ -44,12 +47,14 @@ class RequestTimeout(ExchangeError):
     """No response arrived in time. The request may or may not have been executed."""
 
     def __init__(self, method: str, timeout: float) -> None:
-        super().__init__(-1007, f"No response to {method} within {timeout:g} s; execution status unknown.", 0)
+        super().__init__(
+            -1007, f"No response to {method} within {timeout:g} s; execution status unknown.", 0, outcome_unknown=True
+        )
         self.method = method
 
 
 class NotConnected(ExchangeError):
     """The connection is not open (never opened, closed, or dropped while the request was pending)."""
 
-    def __init__(self, detail: str = "Not connected to the exchange.") -> None:
-        super().__init__(-1001, detail, 0)
+    def __init__(self, detail: str = "Not connected to the exchange.", *, outcome_unknown: bool = False) -> None:
+        super().__init__(-1001, detail, 0, outcome_unknown=outcome_unknown)

@@ -58,6 +58,9 @@ class RateLimitTracker:
         self._usage: dict[tuple[str, str, int], RateLimitUsage] = {}
         self.blocked_until_ms: int | None = None
         self.block_status = 0
+        # The unfilled-order-count limit (-1015) is per account and limits NEW orders only: while
+        # it holds, cancels and queries must still go out, or a trader could not get flat.
+        self.orders_blocked_until_ms: int | None = None
 
     def update(self, rate_limits: Iterable[Any] | None) -> None:
         """Record a `rateLimits` array; malformed entries are skipped."""
@@ -75,9 +78,18 @@ class RateLimitTracker:
         """A snapshot of the latest known usage, most used first."""
         return tuple(sorted(self._usage.values(), key=lambda u: u.fraction, reverse=True))
 
-    def block(self, until_ms: int | None, status: int = 429, *, default_ms: int = 1000) -> None:
-        """Refuse requests until `until_ms` (server epoch ms); without it, for `default_ms`."""
+    def block(
+        self, until_ms: int | None, status: int = 429, *, orders_only: bool = False, default_ms: int = 1000
+    ) -> None:
+        """Refuse requests until `until_ms` (server epoch ms); without it, for `default_ms`.
+
+        `orders_only` (after -1015, the order-count limit) refuses only requests that place orders.
+        """
         until = until_ms if until_ms is not None else self.now_ms() + default_ms
+        if orders_only:
+            if self.orders_blocked_until_ms is None or until > self.orders_blocked_until_ms:
+                self.orders_blocked_until_ms = until
+            return
         if self.blocked_until_ms is None or until > self.blocked_until_ms:
             self.blocked_until_ms = until
         self.block_status = max(self.block_status, status)
@@ -86,11 +98,24 @@ class RateLimitTracker:
     def blocked(self) -> bool:
         return self.blocked_until_ms is not None and self.now_ms() < self.blocked_until_ms
 
-    def check(self) -> None:
-        """Raise RateLimited if we are inside a block the exchange asked for."""
+    def check(self, *, new_order: bool = False) -> None:
+        """Raise RateLimited if we are inside a block the exchange asked for.
+
+        `new_order` requests are also held back by an order-count block; everything else is not.
+        """
+        now = self.now_ms()
+        if new_order and self.orders_blocked_until_ms is not None:
+            if now < self.orders_blocked_until_ms:
+                wait_s = (self.orders_blocked_until_ms - now) / 1000
+                raise RateLimited(
+                    -1015,
+                    f"Too many new orders; the exchange allows more in {wait_s:.1f} s. Cancels still work.",
+                    429,
+                    self.orders_blocked_until_ms,
+                )
+            self.orders_blocked_until_ms = None
         if self.blocked_until_ms is None:
             return
-        now = self.now_ms()
         if now >= self.blocked_until_ms:
             self.blocked_until_ms = None
             self.block_status = 0

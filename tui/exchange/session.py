@@ -221,9 +221,16 @@ class Session:
         result = await self.ws.request("openOrders.cancelAll", {"symbol": symbol}, signed=True)
         return codec.orders_from_cancel_all(result)
 
-    async def order_status(self, symbol: str, order_id: int) -> Order:
-        result = await self.ws.request("order.status", {"symbol": symbol, "orderId": order_id}, signed=True)
-        return codec.order_from_wire(result)
+    async def order_status(
+        self, symbol: str, order_id: int | None = None, *, client_order_id: str | None = None
+    ) -> Order:
+        """Look an order up by exchange id or by the client order id we sent (-2013 if none)."""
+        params: dict[str, Any] = {"symbol": symbol}
+        if order_id is not None:
+            params["orderId"] = order_id
+        else:
+            params["origClientOrderId"] = client_order_id
+        return codec.order_from_wire(await self.ws.request("order.status", params, signed=True))
 
     async def open_orders(self, symbol: str | None = None) -> list[Order]:
         result = await self.ws.request("openOrders.status", {"symbol": symbol}, signed=True)

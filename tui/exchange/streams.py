@@ -91,6 +91,7 @@ class StreamClient:
         self._ids = itertools.count(1)
         self._live = asyncio.Event()
         self._closed = False
+        self._shutdown_close: asyncio.Future[None] | None = None
 
     @property
     def streams(self) -> tuple[str, ...]:
@@ -285,7 +286,12 @@ class StreamClient:
         stream = msg.get("stream")
         if isinstance(stream, str) and "data" in msg:
             if stream == "!serverShutdown":
-                log.info("stream server is shutting down; will reconnect")
+                # "Please establish a new connection as soon as possible": close, and the run loop
+                # reconnects (and resubscribes) right away.
+                log.info("stream server is shutting down; reconnecting")
+                if self._ws is not None:
+                    self._shutdown_close = asyncio.ensure_future(self._ws.close())
+                return
             self._emit((stream, msg["data"]))
             return
         req_id = msg.get("id")

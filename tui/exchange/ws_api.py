@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # Numbers that arrive unquoted still become Decimal, never float.
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
+# Requests that count against the ORDERS (unfilled order count) limit.
+NEW_ORDER_METHODS = frozenset({"order.place", "order.cancelReplace", "sor.order.place"})
+
 MAX_FRAME = 16 * 1024 * 1024  # exchangeInfo for every symbol is several MB
 
 
@@ -173,7 +176,8 @@ class WsApiClient:
             if not fut.done():
                 fut.set_exception(
                     NotConnected(
-                        f"Connection to the exchange lost ({reason}) before a response arrived; execution status unknown."
+                        f"Connection to the exchange lost ({reason}) before a response arrived; execution status unknown.",
+                        outcome_unknown=True,
                     )
                 )
 
@@ -244,7 +248,7 @@ class WsApiClient:
         ws = self._ws
         if ws is None:
             raise NotConnected(f"Not connected to the exchange; {method} was not sent.")
-        self.rate_limits.check()
+        self.rate_limits.check(new_order=method in NEW_ORDER_METHODS or method.startswith("orderList.place"))
         sent = {k: v for k, v in (params or {}).items() if v is not None}
         if signed:
             sent = self._signed(sent, explicit=explicit)
@@ -260,7 +264,10 @@ class WsApiClient:
         except TimeoutError:
             raise RequestTimeout(method, self.timeout) from None
         except ConnectionClosed:
-            raise NotConnected(f"Connection to the exchange closed while sending {method}.") from None
+            raise NotConnected(
+                f"Connection to the exchange closed while sending {method}; execution status unknown.",
+                outcome_unknown=True,
+            ) from None
         finally:
             self._pending.pop(req_id, None)
         return self._result(response)
@@ -279,12 +286,13 @@ class WsApiClient:
         status_int = status if isinstance(status, int) else 0
         if status_int in (418, 429):
             retry_after = _retry_after(response, error)
-            self.rate_limits.block(retry_after, status_int)
+            self.rate_limits.block(retry_after, status_int, orders_only=code == -1015)
             raise RateLimited(code, msg, status_int, retry_after)
         if code == -1021 and self._resync is None:
             # Timestamp outside recvWindow: our clock estimate drifted; re-measure in the background.
             self._resync = asyncio.create_task(self._resync_clock(), name="ws-api-clock-resync")
-        raise ExchangeError(code, msg, status_int)
+        # -1007 and 5xx: "execution status unknown" (web-socket-api.md, Status codes).
+        raise ExchangeError(code, msg, status_int, outcome_unknown=code == -1007 or status_int >= 500)
 
     async def _resync_clock(self) -> None:
         try:

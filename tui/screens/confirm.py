@@ -12,9 +12,11 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Asks before anything irreversible. Focus starts on Back, so Enter alone never confirms:
+    `y` (or Tab to the confirm button, then Enter) does."""
+
     BINDINGS = [
         Binding("y", "answer(True)", "Confirm"),
-        Binding("enter", "answer(True)", "Confirm", show=False, priority=True),
         Binding("n,escape", "answer(False)", "Back"),
     ]
 
@@ -26,17 +28,21 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Button { margin-left: 1; }
     """
 
-    def __init__(self, question: str, title: str = "Send this order?") -> None:
+    def __init__(self, question: str, title: str = "Send this order?", confirm_label: str = "Send") -> None:
         super().__init__()
         self.question = question
         self.title_text = title
+        self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble((self.title_text, "bold"), "\n\n", self.question), id="question")
             with Horizontal():
                 yield Button("Back [n]", compact=True, id="no")
-                yield Button("Send [y/enter]", variant="warning", compact=True, id="yes")
+                yield Button(f"{self.confirm_label} [y]", variant="warning", compact=True, id="yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

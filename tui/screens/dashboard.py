@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from decimal import Decimal
 
 from textual import work
@@ -12,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from ..domain.orders import CommissionRates, Order, OrderRequest, Side, Ticker24h
+from ..domain.orders import CommissionRates, Order, OrderRequest, Side, Ticker24h, new_client_order_id
 from ..exchange.errors import ExchangeError
 from ..exchange.session import Session
 from ..feeds import AccountFeed, MarketFeed
@@ -128,6 +130,8 @@ class DashboardScreen(Screen[None]):
         self.symbol = symbol
         rules = self.session.rules[symbol]
         self.book = None
+        self.ticker = None
+        self.query_one(HeaderBar).ticker = None
         book = self.query_one(OrderBookView)
         book.snapshot = None
         book.price_decimals = rules.price_decimals
@@ -189,13 +193,16 @@ class DashboardScreen(Screen[None]):
     def action_order(self, side: str) -> None:
         if not self._require_ready():
             return
-        book = self.book
+        # Prefill only from this symbol's live data: a stale or previous-symbol price could turn
+        # a resting limit order into an instant taker.
+        book = self.book if self.book and self.book.symbol == self.symbol and self.book.state == "live" else None
+        ticker = self.ticker if self.ticker and self.ticker.symbol == self.symbol else None
         context = OrderFormContext(
             rules=self.session.rules[self.symbol],
             side=Side(side),
             best_bid=book.bids[0][0] if book and book.bids else None,
             best_ask=book.asks[0][0] if book and book.asks else None,
-            last_price=self.ticker.last_price if self.ticker else None,
+            last_price=ticker.last_price if ticker else None,
             commission=self.commission,
         )
 
@@ -207,20 +214,72 @@ class DashboardScreen(Screen[None]):
 
     @work(group="orders", exit_on_error=False)
     async def place_order(self, request: OrderRequest) -> None:
+        # A client order id on every order: if the response is lost we can still find the order.
+        request = replace(request, client_order_id=request.client_order_id or new_client_order_id())
         try:
             order = await self.session.place_order(request)
         except ExchangeError as exc:
-            self.post_message(OrderRejected(request, exc.code, exc.msg))
+            if exc.outcome_unknown:
+                await self._resolve_unknown_order(request, exc)
+            else:
+                self.post_message(OrderRejected(request, exc.code, exc.msg))
             return
+        except ValueError as exc:  # sent and answered, but the answer did not parse
+            self.notify(
+                f"Order sent, but the response was unreadable ({exc}). Check open orders.",
+                severity="warning",
+                timeout=10,
+            )
+            self._reload_account()
+            return
+        self._track(order)
+        self.post_message(OrderAccepted(request, order))
+
+    async def _resolve_unknown_order(self, request: OrderRequest, error: ExchangeError) -> None:
+        """The order may or may not be on the exchange: look it up by its client id, never guess."""
+        self.notify(
+            f"{error.msg} Checking whether the order was placed…",
+            title="Order status unknown",
+            severity="warning",
+            timeout=10,
+        )
+        for delay in (0.5, 1, 2, 4, 8):
+            await asyncio.sleep(delay)
+            try:
+                order = await self.session.order_status(request.symbol, client_order_id=request.client_order_id)
+            except ExchangeError as exc:
+                if exc.code == -2013:  # Order does not exist: it never reached the book
+                    self.post_message(OrderRejected(request, error.code, f"{error.msg} The order was not placed."))
+                    return
+                continue  # still reconnecting: try again
+            self._track(order)
+            self.post_message(OrderAccepted(request, order))
+            return
+        self.notify(
+            f"Could not confirm order {request.client_order_id}. Check open orders before sending it again.",
+            title="Order status unknown",
+            severity="error",
+            timeout=20,
+        )
+        self._reload_account()
+
+    def _track(self, order: Order) -> None:
         if self.account_feed is not None:
             self.account_feed.track(order)
             self.account_feed.publish()
-        self.post_message(OrderAccepted(request, order))
+
+    def _reload_account(self) -> None:
+        if self.account_feed is not None:
+            self.run_worker(self.account_feed.reload(), group="account-reload", exclusive=True, exit_on_error=False)
 
     def on_order_accepted(self, message: OrderAccepted) -> None:
         order = message.order
         filled = f", filled {order.executed_qty.normalize():f}" if order.executed_qty else ""
-        self.notify(f"{order.side} {order.symbol} #{order.order_id}: {order.status}{filled}", title="Order accepted")
+        text = f"{order.side} {order.symbol} #{order.order_id}: {order.status}{filled}"
+        if order.status in ("EXPIRED", "EXPIRED_IN_MATCH", "REJECTED") and not order.executed_qty:
+            self.notify(f"{text}. Nothing was filled.", title="Order expired", severity="warning", timeout=8)
+        else:
+            self.notify(text, title="Order placed")
 
     def on_order_rejected(self, message: OrderRejected) -> None:
         self.notify(f"{message.msg} (code {message.code})", title="Order rejected", severity="error", timeout=8)
@@ -239,12 +298,16 @@ class DashboardScreen(Screen[None]):
         try:
             cancelled = await self.session.cancel_order(order.symbol, order.order_id)
         except ExchangeError as exc:
-            self.notify(f"Cancel #{order.order_id} failed: {exc.msg} (code {exc.code})", severity="error", timeout=8)
+            hint = " Refreshing open orders." if exc.outcome_unknown or exc.code == -2011 else ""
+            self.notify(
+                f"Cancel #{order.order_id} failed: {exc.msg} (code {exc.code}).{hint}", severity="error", timeout=8
+            )
+            if hint:
+                self._reload_account()
             return
-        if self.account_feed is not None:
-            self.account_feed.track(cancelled)
-            self.account_feed.publish()
-        self.notify(f"Cancelled #{order.order_id} {order.side} {order.symbol}")
+        self._track(cancelled)
+        filled = f"; {cancelled.executed_qty.normalize():f} had filled" if cancelled.executed_qty else ""
+        self.notify(f"Cancelled #{order.order_id} {order.side} {order.symbol}{filled}")
 
     def action_cancel_all(self) -> None:
         if not self._require_ready():
@@ -255,7 +318,9 @@ class DashboardScreen(Screen[None]):
             if yes:
                 self.cancel_all(symbol)
 
-        self.app.push_screen(ConfirmScreen(f"Cancel every open order on {symbol}?", title="Cancel all"), answered)
+        count = sum(1 for o in self.orders if o.symbol == symbol)
+        question = f"Cancel all {count} open order(s) on {symbol}?"
+        self.app.push_screen(ConfirmScreen(question, title="Cancel all", confirm_label="Cancel all"), answered)
 
     @work(group="orders", exit_on_error=False)
     async def cancel_all(self, symbol: str) -> None:
@@ -265,10 +330,8 @@ class DashboardScreen(Screen[None]):
             message = "No open orders to cancel." if exc.code == -2011 else f"{exc.msg} (code {exc.code})"
             self.notify(f"Cancel all on {symbol}: {message}", severity="warning" if exc.code == -2011 else "error")
             return
-        if self.account_feed is not None:
-            for order in cancelled:
-                self.account_feed.track(order)
-            self.account_feed.publish()
+        for order in cancelled:
+            self._track(order)
         self.notify(f"Cancelled {len(cancelled)} order(s) on {symbol}")
 
     def action_cycle_symbol(self, step: int) -> None:

@@ -97,7 +97,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                 yield Label(f"Price {rules.quote_asset}")
                 yield Input(
                     value=fmt(price, rules.price_decimals) if price else "",
-                    restrict=r"[0-9.,]*",
+                    restrict=r"[0-9.]*",
                     compact=True,
                     id="price",
                 )
@@ -106,7 +106,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                 yield Label(f"Qty {rules.base_asset}")
                 yield Input(
                     placeholder=f"min {wire(rules.min_qty)}, step {wire(rules.step_size)}",
-                    restrict=r"[0-9.,]*",
+                    restrict=r"[0-9.]*",
                     compact=True,
                     id="quantity",
                 )
@@ -115,7 +115,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                 yield Label(f"or {rules.quote_asset}")
                 yield Input(
                     placeholder=f"amount to spend/receive in {rules.quote_asset}",
-                    restrict=r"[0-9.,]*",
+                    restrict=r"[0-9.]*",
                     compact=True,
                     id="quote_order_qty",
                 )
@@ -186,7 +186,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             approx = "≈ " if self.order_type is OrderType.MARKET else ""
             parts.append(f"Notional {approx}{fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}")
         if entry.fee is not None:
-            parts.append(f"est. fee {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {rules.quote_asset}")
+            parts.append(f"fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}")
         bid, ask = self.context.best_bid, self.context.best_ask
         if bid is not None and ask is not None:
             parts.append(f"bid {fmt(bid, rules.price_decimals)} / ask {fmt(ask, rules.price_decimals)}")
@@ -250,5 +250,5 @@ def describe_request(request: OrderRequest, entry: OrderEntry, rules: SymbolRule
     if entry.notional is not None:
         text += f"\nNotional ≈ {fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}"
     if entry.fee is not None:
-        text += f", est. fee {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {rules.quote_asset}"
+        text += f", fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}"
     return text

@@ -8,6 +8,7 @@ method handlers live in `ws_trading` (orders, account) and `market_views` (publi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import Callable
@@ -126,6 +127,10 @@ class WsApi:
         self.connections: set[Connection] = set()
         self.methods = self._method_table()
         self._unsubscribe = engine.subscribe(self._on_engine_event)
+        # Fault injection for tests: methods whose next request is executed but never answered;
+        # the connection is dropped instead, as when a network fails after the exchange acted.
+        self.drop_response_to: set[str] = set()
+        self._drops: set[asyncio.Future[None]] = set()
 
     # -- methods ---------------------------------------------------------------------------------
 
@@ -257,6 +262,10 @@ class WsApi:
         except (ApiError, SimError) as exc:
             error = exc if isinstance(exc, ApiError) else ApiError(exc.code, exc.msg, exc.status)
             self._reply_error(conn, req_id, error, show, account)
+            return
+        if name.removeprefix("v3/") in self.drop_response_to:
+            self.drop_response_to.discard(name.removeprefix("v3/"))
+            self._drops.add(asyncio.ensure_future(conn.ws.close(code=1011, message=b"dropped by test hook")))
             return
         response: dict[str, Any] = {"id": req_id, "status": 200, "result": result}
         if show:

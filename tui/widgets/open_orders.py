@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
@@ -19,6 +20,10 @@ class OpenOrdersTable(DataTable[str]):
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._orders: dict[str, Order] = {}
+        # Set when the order the person had highlighted disappeared (filled, cancelled elsewhere):
+        # the cursor then sits on some other row the person did not choose, so nothing is
+        # "selected" until they move the cursor themselves.
+        self._selection_lost = False
 
     def on_mount(self) -> None:
         for name in self.COLUMNS:
@@ -26,7 +31,7 @@ class OpenOrdersTable(DataTable[str]):
 
     @property
     def selected_order(self) -> Order | None:
-        if not self._orders or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+        if self._selection_lost or not self._orders or self.cursor_row < 0 or self.cursor_row >= self.row_count:
             return None
         key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         return self._orders.get(key or "")
@@ -52,3 +57,37 @@ class OpenOrdersTable(DataTable[str]):
             )
         if selected is not None and str(selected.order_id) in self._orders:
             self.move_cursor(row=self.get_row_index(str(selected.order_id)))
+        elif selected is not None:
+            self._selection_lost = True
+
+    def _chosen(self) -> None:
+        self._selection_lost = False
+
+    # Only the person's own cursor moves make a row "selected" again.
+    def action_cursor_up(self) -> None:
+        self._chosen()
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self._chosen()
+        super().action_cursor_down()
+
+    def action_page_up(self) -> None:
+        self._chosen()
+        super().action_page_up()
+
+    def action_page_down(self) -> None:
+        self._chosen()
+        super().action_page_down()
+
+    def action_scroll_top(self) -> None:
+        self._chosen()
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self._chosen()
+        super().action_scroll_bottom()
+
+    async def _on_click(self, event: events.Click) -> None:
+        self._chosen()
+        await super()._on_click(event)
