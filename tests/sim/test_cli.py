@@ -29,7 +29,7 @@ def test_cli_json_and_reachable(tmp_path: Path) -> None:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         info = json.loads(line)
-        assert set(info) == {"rest", "ws_api", "streams", "keys_file", "seed", "host", "port"}
+        assert {"rest", "ws_api", "streams", "keys_file", "seed", "host", "port", "futures_rest"} <= set(info)
         port = info["port"]
         assert port > 0 and info["seed"] == 5 and info["host"] == "127.0.0.1"
         assert info["rest"] == f"http://127.0.0.1:{port}"

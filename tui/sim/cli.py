@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tui sim", description="Run the embedded Binance simulator.")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
+    p.add_argument("--futures-port", type=int, default=0, help="TCP port of the USD-M futures venue; 0 picks one")
+    p.add_argument("--options-port", type=int, default=0, help="TCP port of the options venue; 0 picks one")
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic market")
     p.add_argument("--json", action="store_true", help="print one JSON line with the endpoints")
     p.add_argument("--keys-dir", type=Path, default=None, help="where the demo keys live")
@@ -29,6 +31,9 @@ async def _serve(server: SimServer, as_json: bool) -> None:
         "rest": server.rest_url,
         "ws_api": server.ws_api_url,
         "streams": server.stream_url,
+        "futures_rest": server.futures_rest_url,
+        "options_rest": server.options_rest_url,
+        "options_streams": server.options_stream_url,
         "keys_file": str(server.keys.keys_file),
         "seed": server.seed,
         "host": server.host,
@@ -42,7 +47,10 @@ async def _serve(server: SimServer, as_json: bool) -> None:
             f"  REST base:   {info['rest']}\n"
             f"  WS API:      {info['ws_api']}\n"
             f"  Streams:     {info['streams']}  (append /ws/<stream> or /stream?streams=...)\n"
+            f"  Futures:     {info['futures_rest']}  (USD-M /fapi/v1/...)\n"
             f"  Demo keys:   {info['keys_file']}\n"
+            f"  Options:     {info['options_rest']}  (/api/v1/...)\n"
+            f"  Opt streams: {info['options_streams']}  (append /ws/<stream> or /ws/<listenKey>)\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )
@@ -60,7 +68,14 @@ def main(argv: list[str]) -> int:
 
         keys_dir = demo_keys_dir()
     try:
-        server = SimServer(host=args.host, port=args.port, seed=args.seed, keys_dir=keys_dir)
+        server = SimServer(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            keys_dir=keys_dir,
+            futures_port=args.futures_port,
+            options_port=args.options_port,
+        )
     except InsecureKeyFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

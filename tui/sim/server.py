@@ -2,7 +2,11 @@
 
 REST under `/api/v3/...`, the WebSocket API at `/ws-api/v3`, market streams at `/ws/<stream>`,
 `/ws` and `/stream?streams=...`. It opens the demo account (all three demo keys map to it), backfills
-market history, and steps the synthetic market every 100 ms when `run_market` is set.
+market history, and steps the synthetic market every 100 ms when `run_market` is set. The USD-M futures
+venue (`FuturesVenue`: `/fapi/v1/...` history exports) listens on a second port, as Binance's futures
+API is a different host (`futures_rest_url`). The European options venue (`OptionsVenue`: `/api/v1/...`
+and its streams, seed 002) listens on a third port (`options_rest_url`, `options_stream_url`); its
+index follows this engine's BTCUSDT / ETHUSDT price.
 
 Run it on the current loop (`await start()` / `await stop()`) or in its own daemon thread
 (`start_in_thread()` / `stop_thread()`); `call(fn, *args)` runs a callable on the server's loop
@@ -16,7 +20,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from decimal import Decimal
 from pathlib import Path
@@ -26,9 +30,11 @@ from aiohttp import web
 
 from .auth import KeyRegistry
 from .engine import Engine
+from .futures import FuturesVenue
 from .keys import DemoKeys, ensure_demo_keys
 from .market import SyntheticMarket
 from .market_data import MarketData
+from .options import OptionsVenue
 from .rate_limits import RateLimitConfig, RateLimiter
 from .rest import RestApi
 from .streams import StreamHub
@@ -60,9 +66,16 @@ class SimServer:
         ws_ping_interval: float = 20.0,
         rate_limits: RateLimitConfig | None = None,
         backfill_hours: int = BACKFILL_HOURS,
+        futures_port: int = 0,
+        futures_job_delay_ms: int = 3_000,
+        futures_monthly_quota: int | Mapping[str, int] = 5,
+        futures_weight_limit: int = 2_400,
+        options_port: int = 0,
     ) -> None:
         self.host = host
         self.port = port
+        self.futures_port = futures_port
+        self.options_port = options_port
         self.seed = seed
         self.run_market = run_market
         self.clock_ms = clock_ms or wall_clock_ms
@@ -78,9 +91,27 @@ class SimServer:
         self.limiter = RateLimiter(rate_limits or RateLimitConfig(), self.clock_ms)
         self.ws_ping_interval = ws_ping_interval
         self.backfill_hours = backfill_hours
+        self.futures = FuturesVenue(
+            registry=self.registry,
+            clock_ms=self.clock_ms,
+            seed=seed,
+            job_delay_ms=futures_job_delay_ms,
+            monthly_quota=futures_monthly_quota,
+            weight_limit=futures_weight_limit,
+        )
+        self.options = OptionsVenue(
+            registry=self.registry,
+            clock_ms=self.clock_ms,
+            index_price=self._spot_index,
+            seed=seed,
+            run_market=run_market,
+            ws_ping_interval=ws_ping_interval,
+        )
         self.ws_api: WsApi | None = None
         self.streams: StreamHub | None = None
         self._runner: web.AppRunner | None = None
+        self._futures_runner: web.AppRunner | None = None
+        self._options_runner: web.AppRunner | None = None
         self._market_task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -98,6 +129,25 @@ class SimServer:
     @property
     def stream_url(self) -> str:
         return f"ws://{self.host}:{self.port}"
+
+    @property
+    def futures_rest_url(self) -> str:
+        """Base URL of the USD-M futures venue (`/fapi/v1/...`)."""
+        return f"http://{self.host}:{self.futures_port}"
+
+    @property
+    def options_rest_url(self) -> str:
+        """Base URL of the options venue (`/api/v1/...`)."""
+        return f"http://{self.host}:{self.options_port}"
+
+    @property
+    def options_stream_url(self) -> str:
+        """Base URL of the options streams (`/ws/<stream>`, `/ws/<listenKey>`, `/stream?streams=`)."""
+        return f"ws://{self.host}:{self.options_port}"
+
+    def _spot_index(self, underlying: str) -> Decimal | None:
+        """The options index: the spot engine's last price (its mid before the first trade)."""
+        return self.engine.last_price(underlying) or self.engine.reference_price(underlying)
 
     # -- lifecycle on the running loop -----------------------------------------------------------
 
@@ -127,6 +177,21 @@ class SimServer:
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self._futures_runner = web.AppRunner(self.futures.app(), handle_signals=False)
+        await self._futures_runner.setup()
+        futures_site = web.TCPSite(self._futures_runner, self.host, self.futures_port)
+        await futures_site.start()
+        futures_server = futures_site._server
+        assert futures_server is not None
+        self.futures_port = futures_server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.futures.base_url = self.futures_rest_url
+        self._options_runner = web.AppRunner(self.options.app(), handle_signals=False)
+        await self._options_runner.setup()
+        options_site = web.TCPSite(self._options_runner, self.host, self.options_port)
+        await options_site.start()
+        options_server = options_site._server
+        assert options_server is not None
+        self.options_port = options_server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         self.streams.start()
         if self.run_market:
             self._market_task = asyncio.create_task(self._step_market())
@@ -145,6 +210,13 @@ class SimServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._futures_runner is not None:
+            await self._futures_runner.cleanup()
+            self._futures_runner = None
+        if self._options_runner is not None:
+            await self._options_runner.cleanup()
+            self._options_runner = None
+        self.futures.close()
 
     async def _step_market(self) -> None:
         while True:
