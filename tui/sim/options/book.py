@@ -112,7 +112,7 @@ class Book:
         return price, sum((o.remaining for o in self._levels[side][price]), ZERO)
 
     def depth(self, side: str, limit: int) -> list[tuple[Decimal, Decimal]]:
-        out = []
+        out: list[tuple[Decimal, Decimal]] = []
         for price in self.best_prices(side):
             if len(out) >= limit:
                 break

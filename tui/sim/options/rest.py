@@ -31,6 +31,10 @@ _NO_DATA = object()
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000)
 
 
+def _ignore_account(fn: Callable[[Params], Any]) -> Callable[[str, Params], Any]:
+    return lambda account, params: fn(params)
+
+
 def envelope(data: Any = _NO_DATA) -> dict[str, Any]:
     body: dict[str, Any] = {"code": 0, "msg": "success"}
     if data is not _NO_DATA:
@@ -72,7 +76,7 @@ class OptionsRest:
             ("PUT", "/api/v1/userDataStream", self.keepalive),
             ("DELETE", "/api/v1/userDataStream", self.close_key),
         ]
-        routes = [web.get(path, self._handler(NONE, lambda a, p, fn=fn: fn(p))) for path, fn in public.items()]
+        routes = [web.get(path, self._handler(NONE, _ignore_account(fn))) for path, fn in public.items()]
         routes.append(web.get("/api/v1/historicalTrades", self._handler(MARKET_DATA, self.historical_trades)))
         routes += [web.route(method, path, self._handler(SIGNED, fn)) for method, path, fn in signed]
         return routes
