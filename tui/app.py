@@ -18,8 +18,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from .config import Settings
+from .config import Settings, downloads_dir, export_jobs_path
 from .exchange.errors import ExchangeError
+from .exchange.export_jobs import JobManager, JobStore
+from .exchange.futures_export import FuturesExportClient
 from .exchange.session import Session
 from .messages import ConnectionStatus, SessionReady
 from .screens.dashboard import DashboardScreen
@@ -42,6 +44,15 @@ class TradingApp(App[None]):
         self.session = session
         self.venue = venue
         self.dashboard = DashboardScreen(session, symbols=settings.symbols, venue=venue)
+        self.exports = self._make_exports()
+
+    def _make_exports(self) -> JobManager | None:
+        """Futures history exports, when the venue has a futures REST API and we have a key."""
+        endpoints = self.settings.endpoints
+        if endpoints is None or not endpoints.futures_rest or self.session.signer is None:
+            return None
+        client = FuturesExportClient(endpoints.futures_rest, self.session.signer)
+        return JobManager(client, JobStore(export_jobs_path()), downloads_dir())
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(BID_ASK_DEFAULTS)
@@ -52,6 +63,14 @@ class TradingApp(App[None]):
         self.push_screen(self.dashboard)
         self.session.on_status = self._session_status
         self.connect()
+        if self.exports is not None:
+            self.run_exports()
+
+    @work(group="exports", exit_on_error=False)
+    async def run_exports(self) -> None:
+        """Polls and downloads export jobs for as long as the app runs, whichever screen is shown."""
+        assert self.exports is not None
+        await self.exports.run()
 
     def _session_status(self, name: str, state: str, detail: str = "") -> None:
         self.dashboard.post_message(ConnectionStatus(name, state, detail))
@@ -75,6 +94,10 @@ class TradingApp(App[None]):
         # However the app ends (quit key, palette, ctrl+c, a test leaving run_test), the session's
         # connections close with it; nothing keeps reconnecting to a venue no one is watching.
         await self.session.close()
+        if self.exports is not None:
+            self.workers.cancel_group(self, "exports")
+            await self.exports.aclose()
+            await self.exports.client.aclose()  # type: ignore[attr-defined]
 
     def report_worker(self, event: Worker.StateChanged) -> None:
         """Turn a failed worker into a message on screen; the app keeps running."""

@@ -31,6 +31,17 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
 
 
+def export_jobs_path() -> Path:
+    """The futures export job list, kept across restarts."""
+    return data_dir() / "export-jobs.json"
+
+
+def downloads_dir() -> Path:
+    """Where exported files are saved: the user's downloads dir (under BINANCE_TUI_HOME in tests)."""
+    home = _home_override()
+    return home / "downloads" if home else Path(platformdirs.user_downloads_dir())
+
+
 def demo_keys_dir() -> Path:
     """Demo API keys of all three types for the embedded exchange (0700 dir, 0600 files)."""
     return data_dir() / "demo-keys"
@@ -43,6 +54,7 @@ class Endpoints:
     rest: str
     ws_api: str
     streams: str
+    futures_rest: str | None = None  # USD-M futures REST base (history exports); None: not available
 
 
 @dataclass(frozen=True)

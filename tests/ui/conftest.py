@@ -17,7 +17,7 @@ from tui.sim.server import SimServer
 
 @pytest.fixture
 async def sim(tmp_path: Path) -> AsyncIterator[SimServer]:
-    server = SimServer(port=0, seed=11, keys_dir=tmp_path / "keys")
+    server = SimServer(port=0, seed=11, keys_dir=tmp_path / "keys", futures_job_delay_ms=300)
     await server.start()
     try:
         yield server
@@ -28,7 +28,9 @@ async def sim(tmp_path: Path) -> AsyncIterator[SimServer]:
 @pytest.fixture
 def make_trading_app(sim: SimServer, tmp_path: Path) -> Callable[..., TradingApp]:
     def factory(key_type: str = "ed25519") -> TradingApp:
-        endpoints = Endpoints(rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url)
+        endpoints = Endpoints(
+            rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url, futures_rest=sim.futures_rest_url
+        )
         session = Session(endpoints, load_demo_signer(tmp_path / "keys", key_type))
         return make_app(Settings(endpoints=endpoints), session, venue="test sim")
 

@@ -38,7 +38,14 @@ async def test_account_feed_survives_drops_during_its_reload(sim, tmp_path: Path
         bid = sim.engine.best_bid_ask("BTCUSDT")[0][0]
         price = (bid * Decimal("0.8")).quantize(Decimal("0.01"))
         order = await session.place_order(
-            OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, quantity=Decimal("0.001"), price=price, time_in_force=TimeInForce.GTC)
+            OrderRequest(
+                "BTCUSDT",
+                Side.BUY,
+                OrderType.LIMIT,
+                quantity=Decimal("0.001"),
+                price=price,
+                time_in_force=TimeInForce.GTC,
+            )
         )
         await _until(lambda: order.order_id in feed.orders)
         assert any(isinstance(m, ConnectionStatus) and m.name == "account" and m.state == "live" for m in posted)

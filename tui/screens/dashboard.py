@@ -37,6 +37,7 @@ from ..widgets.open_orders import OpenOrdersTable
 from ..widgets.order_book import OrderBookView
 from ..widgets.trades_tape import TradesTape
 from .confirm import ConfirmScreen
+from .export import ExportScreen
 from .help import HelpScreen
 from .order_form import OrderFormContext, OrderFormScreen
 from .symbol_picker import SymbolPicker
@@ -55,6 +56,7 @@ class DashboardScreen(Screen[None]):
         Binding("left_square_bracket", "cycle_symbol(-1)", "Prev symbol", key_display="[", show=False),
         Binding("t", "pick_symbol", "Symbol…"),
         Binding("i", "cycle_interval", "Interval"),
+        Binding("e", "export", "Futures export"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -354,6 +356,13 @@ class DashboardScreen(Screen[None]):
         self.interval = INTERVALS[(INTERVALS.index(self.interval) + 1) % len(INTERVALS)]
         if self.ready:
             self.switch_symbol(self.symbol)
+
+    def action_export(self) -> None:
+        exports = getattr(self.app, "exports", None)
+        if exports is None:
+            self.notify("This venue has no futures export (no futures REST URL or no key).", severity="warning")
+            return
+        self.app.push_screen(ExportScreen(exports))
 
     def action_help(self) -> None:
         sections = [("Dashboard", self.BINDINGS), ("App", self.app.BINDINGS)]

@@ -1,0 +1,79 @@
+"""A futures history export job as data: what the job list shows and the job store keeps."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+STATES = ("requesting", "processing", "completed", "downloading", "downloaded", "failed", "expired")
+"""requesting: download-id request in flight; processing: polling the link; completed: link ready;
+downloading: fetching the file; downloaded: file on disk; failed: stopped with `error` (nothing is
+retried by itself from here); expired: the link (or id) expired, a new download id is needed."""
+ACTIVE_STATES = ("requesting", "processing", "completed", "downloading")
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """One export as the user sees it. Immutable: every change makes a new snapshot."""
+
+    id: str
+    kind: str  # "orders", "trades" or "transactions"
+    start_ms: int
+    end_ms: int
+    created_ms: int
+    state: str
+    download_id: str = ""
+    url: str = ""
+    expiration_ms: int = -1
+    file_path: str = ""
+    bytes_done: int = 0
+    bytes_total: int | None = None
+    error: str = ""  # plain message for the user; kept until the next success
+    updated_ms: int = 0
+    avg_cost_ms: int = 0  # how long Binance took for such files lately (from the download-id answer)
+    failed_stage: str = ""  # "request", "poll" or "download" when state is "failed"
+
+    def with_changes(self, **changes: Any) -> ExportJob:
+        return replace(self, **changes)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def progress(self) -> float | None:
+        """Downloaded share 0..1, or None when the size is unknown."""
+        if self.state == "downloaded":
+            return 1.0
+        if not self.bytes_total:
+            return None
+        return min(1.0, self.bytes_done / self.bytes_total)
+
+    def elapsed_ms(self, now_ms: int) -> int:
+        """Time since the job was created (for the spinner line while it is active)."""
+        return max(0, now_ms - self.created_ms)
+
+    def expires_in_ms(self, now_ms: int) -> int | None:
+        """Time left on the download link, or None when there is no link yet."""
+        if self.expiration_ms <= 0:
+            return None
+        return self.expiration_ms - now_ms
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> ExportJob:
+        if not isinstance(data, dict):
+            raise ValueError("job entry is not an object")
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        job = cls(**values)
+        if not isinstance(job.id, str) or not job.id:
+            raise ValueError("job has no id")
+        if job.state not in STATES:
+            raise ValueError(f"job {job.id} has unknown state {job.state!r}")
+        for name in ("start_ms", "end_ms", "created_ms", "expiration_ms", "bytes_done", "updated_ms", "avg_cost_ms"):
+            if not isinstance(getattr(job, name), int):
+                raise ValueError(f"job {job.id}: {name} is not an integer")
+        return job
