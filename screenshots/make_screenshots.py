@@ -21,8 +21,10 @@ from tui.app import make_app  # noqa: E402
 from tui.config import Endpoints, Settings  # noqa: E402
 from tui.exchange.session import Session  # noqa: E402
 from tui.exchange.signing import load_demo_signer  # noqa: E402
+from tui.screens.export import ExportScreen  # noqa: E402
 from tui.screens.order_form import OrderFormScreen  # noqa: E402
 from tui.sim.server import SimServer  # noqa: E402
+from tui.widgets.export_jobs import ExportJobsTable  # noqa: E402
 from tui.widgets.order_book import OrderBookView  # noqa: E402
 from tui.widgets.trades_tape import TradesTape  # noqa: E402
 
@@ -43,11 +45,20 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BINANCE_TUI_HOME"] = tmp
         keys = Path(tmp) / "keys"
-        server = SimServer(port=0, seed=SEED, keys_dir=keys)
+        server = SimServer(port=0, seed=SEED, keys_dir=keys, futures_job_delay_ms=500)
         await server.start()
         try:
-            endpoints = Endpoints(rest=server.rest_url, ws_api=server.ws_api_url, streams=server.stream_url)
-            app = make_app(Settings(endpoints=endpoints), Session(endpoints, load_demo_signer(keys, "ed25519")), venue="embedded sim")
+            endpoints = Endpoints(
+                rest=server.rest_url,
+                ws_api=server.ws_api_url,
+                streams=server.stream_url,
+                futures_rest=server.futures_rest_url,
+            )
+            app = make_app(
+                Settings(endpoints=endpoints),
+                Session(endpoints, load_demo_signer(keys, "ed25519")),
+                venue="embedded sim",
+            )
             async with app.run_test(size=SIZE) as pilot:
                 book = app.dashboard.query_one(OrderBookView)
                 await _until(pilot, lambda: book.snapshot is not None and book.snapshot.state == "live")
@@ -61,9 +72,20 @@ async def main() -> None:
                 await pilot.press("escape", "question_mark")
                 await pilot.pause(0.5)
                 app.save_screenshot("help.svg", path=str(HERE))
+                await pilot.press("escape", "e")
+                await _until(pilot, lambda: isinstance(app.screen, ExportScreen))
+                await pilot.press("ctrl+s")
+                await pilot.pause(0.3)
+                await pilot.press("y")
+                table = app.screen.query_one(ExportJobsTable)
+                await _until(pilot, lambda: any(j.state == "downloaded" for j in table.jobs.values()))
+                app.save_screenshot("export.svg", path=str(HERE))
+                await pilot.press("o")
+                await pilot.pause(0.5)
+                app.save_screenshot("export-table.svg", path=str(HERE))
         finally:
             await server.stop()
-    for name in ("dashboard.svg", "order-form.svg", "help.svg"):
+    for name in ("dashboard.svg", "order-form.svg", "help.svg", "export.svg", "export-table.svg"):
         print(HERE / name)
 
 
