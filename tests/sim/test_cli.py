@@ -54,9 +54,21 @@ def test_cli_default_keys_dir_follows_config(tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(6)]
+        lines = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            lines.append(proc.stdout.readline())
         text = "".join(lines)
-        assert "REST base:   http://127.0.0.1:" in text and "/ws-api/v3" in text
+        labels = {line.split(":", 1)[0].strip() for line in lines if line.startswith("  ")}
+        assert labels == {
+            "Spot REST",
+            "Spot WS API",
+            "Spot streams",
+            "Futures REST",
+            "Options REST",
+            "Options streams",
+            "Demo keys",
+        }
+        assert "Spot REST:       http://127.0.0.1:" in text and "/ws-api/v3" in text
         assert str(tmp_path / "data" / "demo-keys" / "demo-keys.json") in text
     finally:
         proc.send_signal(signal.SIGINT)

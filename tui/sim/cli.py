@@ -44,13 +44,13 @@ async def _serve(server: SimServer, as_json: bool) -> None:
     else:
         print(
             f"Binance simulator listening (seed {server.seed})\n"
-            f"  REST base:   {info['rest']}\n"
-            f"  WS API:      {info['ws_api']}\n"
-            f"  Streams:     {info['streams']}  (append /ws/<stream> or /stream?streams=...)\n"
-            f"  Futures:     {info['futures_rest']}  (USD-M /fapi/v1/...)\n"
-            f"  Demo keys:   {info['keys_file']}\n"
-            f"  Options:     {info['options_rest']}  (/api/v1/...)\n"
-            f"  Opt streams: {info['options_streams']}  (append /ws/<stream> or /ws/<listenKey>)\n"
+            f"  Spot REST:       {info['rest']}\n"
+            f"  Spot WS API:     {info['ws_api']}\n"
+            f"  Spot streams:    {info['streams']}  (append /ws/<stream> or /stream?streams=...)\n"
+            f"  Futures REST:    {info['futures_rest']}  (USD-M /fapi/v1/...)\n"
+            f"  Options REST:    {info['options_rest']}  (/api/v1/...)\n"
+            f"  Options streams: {info['options_streams']}  (append /ws/<stream> or /ws/<listenKey>)\n"
+            f"  Demo keys:       {info['keys_file']}\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )
