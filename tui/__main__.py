@@ -29,6 +29,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     venue.add_argument("--ws-api", help="WebSocket API URL, e.g. ws://127.0.0.1:8080/ws-api/v3")
     venue.add_argument("--streams", help="market streams base URL, e.g. ws://127.0.0.1:8080")
     venue.add_argument("--futures-rest", help="USD-M futures REST base URL for history exports (optional)")
+    venue.add_argument("--options-rest", help="European options REST base URL (optional)")
+    venue.add_argument("--options-streams", help="European options streams base URL (optional)")
     return parser.parse_args(argv)
 
 
@@ -54,7 +56,14 @@ def run_console(argv: list[str]) -> int:
         if not (args.rest and args.ws_api and args.streams):
             print("--rest, --ws-api and --streams go together", file=sys.stderr)
             return 2
-        endpoints = Endpoints(rest=args.rest, ws_api=args.ws_api, streams=args.streams, futures_rest=args.futures_rest)
+        endpoints = Endpoints(
+            rest=args.rest,
+            ws_api=args.ws_api,
+            streams=args.streams,
+            futures_rest=args.futures_rest,
+            options_rest=args.options_rest,
+            options_streams=args.options_streams,
+        )
         venue = "external sim"
     else:
         from .sim.server import SimServer
@@ -62,7 +71,12 @@ def run_console(argv: list[str]) -> int:
         server = SimServer(seed=args.seed, keys_dir=demo_keys_dir())
         server.start_in_thread()
         endpoints = Endpoints(
-            rest=server.rest_url, ws_api=server.ws_api_url, streams=server.stream_url, futures_rest=server.futures_rest_url
+            rest=server.rest_url,
+            ws_api=server.ws_api_url,
+            streams=server.stream_url,
+            futures_rest=server.futures_rest_url,
+            options_rest=server.options_rest_url,
+            options_streams=server.options_stream_url,
         )
         venue = "embedded sim"
     settings = Settings(endpoints=endpoints, key_type=args.key_type, symbols=symbols, seed=args.seed)

@@ -22,6 +22,7 @@ from .config import Settings, downloads_dir, export_jobs_path
 from .exchange.errors import ExchangeError
 from .exchange.export_jobs import JobManager, JobStore
 from .exchange.futures_export import FuturesExportClient
+from .exchange.options_session import OptionsSession
 from .exchange.session import Session
 from .messages import ConnectionStatus, SessionReady
 from .screens.dashboard import DashboardScreen
@@ -45,6 +46,29 @@ class TradingApp(App[None]):
         self.venue = venue
         self.dashboard = DashboardScreen(session, symbols=settings.symbols, venue=venue)
         self.exports = self._make_exports()
+        self.options = self._make_options()
+        self._options_started = asyncio.Lock()
+        self._options_live = False
+
+    def _make_options(self) -> OptionsSession | None:
+        """The options venue's session, when it is configured and we have a key (started lazily)."""
+        endpoints = self.settings.endpoints
+        if (
+            endpoints is None
+            or not endpoints.options_rest
+            or not endpoints.options_streams
+            or self.session.signer is None
+        ):
+            return None
+        return OptionsSession(endpoints.options_rest, endpoints.options_streams, self.session.signer)
+
+    async def start_options(self) -> None:
+        """Start the options session once (REST clock sync, listenKey, user stream)."""
+        assert self.options is not None
+        async with self._options_started:
+            if not self._options_live:
+                await self.options.start()
+                self._options_live = True
 
     def _make_exports(self) -> JobManager | None:
         """Futures history exports, when the venue has a futures REST API and we have a key."""
@@ -94,6 +118,8 @@ class TradingApp(App[None]):
         # However the app ends (quit key, palette, ctrl+c, a test leaving run_test), the session's
         # connections close with it; nothing keeps reconnecting to a venue no one is watching.
         await self.session.close()
+        if self.options is not None:
+            await self.options.close()
         if self.exports is not None:
             self.workers.cancel_group(self, "exports")
             await self.exports.aclose()

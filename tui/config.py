@@ -55,6 +55,8 @@ class Endpoints:
     ws_api: str
     streams: str
     futures_rest: str | None = None  # USD-M futures REST base (history exports); None: not available
+    options_rest: str | None = None  # European options REST base (`/api/v1/...`); None: not available
+    options_streams: str | None = None  # options market + user streams base
 
 
 @dataclass(frozen=True)

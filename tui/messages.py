@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from .domain.option_chain import OptionChain, OptionsBook
 from .domain.order_book import Level
 from .domain.orders import Balance, CommissionRates, Kline, Order, OrderRequest, Ticker24h, Trade
 
@@ -80,3 +81,22 @@ class SessionReady(Message):
     """The session is connected, logged on and knows the symbols' rules."""
 
     symbols: tuple[str, ...]
+
+
+@dataclass
+class OptionChainUpdated(Message):
+    chain: OptionChain
+
+
+@dataclass
+class OptionsBookUpdated(Message):
+    book: OptionsBook
+
+
+@dataclass
+class OptionOrderDone(Message):
+    """An options order/cancel finished: `ok` with a summary, or the venue's code and message."""
+
+    ok: bool
+    text: str
+    code: int = 0

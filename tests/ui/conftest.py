@@ -29,7 +29,12 @@ async def sim(tmp_path: Path) -> AsyncIterator[SimServer]:
 def make_trading_app(sim: SimServer, tmp_path: Path) -> Callable[..., TradingApp]:
     def factory(key_type: str = "ed25519") -> TradingApp:
         endpoints = Endpoints(
-            rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url, futures_rest=sim.futures_rest_url
+            rest=sim.rest_url,
+            ws_api=sim.ws_api_url,
+            streams=sim.stream_url,
+            futures_rest=sim.futures_rest_url,
+            options_rest=sim.options_rest_url,
+            options_streams=sim.options_stream_url,
         )
         session = Session(endpoints, load_demo_signer(tmp_path / "keys", key_type))
         return make_app(Settings(endpoints=endpoints), session, venue="test sim")

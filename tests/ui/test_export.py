@@ -37,7 +37,12 @@ async def test_request_export_watch_it_complete_and_open_the_table(make_trading_
         assert "weight 1000" in question and "5 of 5" in question and "never retried" in question
         await pilot.press("y")
         table = screen.query_one(ExportJobsTable)
-        await wait_until(pilot, lambda: table.jobs and next(iter(table.jobs.values())).state == "downloaded", timeout=20, what="job downloaded")
+        await wait_until(
+            pilot,
+            lambda: table.jobs and next(iter(table.jobs.values())).state == "downloaded",
+            timeout=20,
+            what="job downloaded",
+        )
         job = next(iter(table.jobs.values()))
         assert Path(job.file_path).parent == isolated_home / "downloads"
         start_ms, end_ms = parse_range("2026-10-01", "2026-10-31")
@@ -88,5 +93,10 @@ async def test_jobs_survive_a_restart(make_trading_app, sim) -> None:  # type: i
     async with again.run_test(size=(120, 40)) as pilot:
         screen = await _open_export(pilot, again)
         table = screen.query_one(ExportJobsTable)
-        await wait_until(pilot, lambda: table.jobs and next(iter(table.jobs.values())).state == "downloaded", timeout=20, what="resumed job downloaded")
+        await wait_until(
+            pilot,
+            lambda: table.jobs and next(iter(table.jobs.values())).state == "downloaded",
+            timeout=20,
+            what="resumed job downloaded",
+        )
         assert len(sim.futures.jobs.all()) == 1  # resumed, not requested again

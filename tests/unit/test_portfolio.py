@@ -13,7 +13,13 @@ def _venue(side: OptionSide, strike: int, index: float, iv: float, **override: f
     contract = OptionContract("BTCUSDT", EXPIRY, D(strike), side)
     g = bs_greeks(side, index, float(strike), year_fraction(NOW, contract.expiry_ms), iv)
     values = {"mark_price": g.price, "delta": g.delta, "gamma": g.gamma, "theta": g.theta, "vega": g.vega, **override}
-    return VenueGreeks(contract.symbol, mark_iv=D(str(iv)), **{k: D(repr(v)) for k, v in values.items()})
+    spread = D("0.02")
+    return VenueGreeks(
+        contract.symbol,
+        bid_iv=D(str(iv)) - spread,
+        ask_iv=D(str(iv)) + spread,
+        **{k: D(repr(v)) for k, v in values.items()},
+    )
 
 
 def test_portfolio_greeks_sum_greek_times_quantity_times_unit() -> None:
@@ -40,6 +46,13 @@ def test_cross_check_passes_consistent_values_and_flags_a_wrong_one() -> None:
     bad = _venue(OptionSide.CALL, 62000, 60000.0, 0.55, vega=1234.5)  # e.g. per 1.0 vol instead of per point
     check = cross_check(bad, D("60000"), NOW)
     assert check.flagged and check.mismatched == ("vega",)
+
+
+def test_mark_below_intrinsic_or_far_outside_the_iv_band_is_flagged() -> None:
+    below_intrinsic = _venue(OptionSide.CALL, 50000, 60000.0, 0.5, mark_price=9000.0)  # intrinsic is 10000
+    assert "mark_price" in cross_check(below_intrinsic, D("60000"), NOW).mismatched
+    rich = _venue(OptionSide.CALL, 62000, 60000.0, 0.5, mark_price=6000.0)  # implies far more than 52 % vol
+    assert "mark_price" in cross_check(rich, D("60000"), NOW).mismatched
 
 
 def test_cross_check_skips_what_cannot_be_computed() -> None:

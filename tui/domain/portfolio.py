@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .greeks import Greeks, bs_greeks
+from .greeks import Greeks, bs_greeks, implied_vol
 from .options import parse_option_symbol, year_fraction
 
 ZERO = Decimal(0)
@@ -25,11 +25,16 @@ class VenueGreeks:
 
     symbol: str
     mark_price: Decimal
-    mark_iv: Decimal  # fraction: 0.55 = 55 %
+    bid_iv: Decimal  # fractions: 0.55 = 55 %
+    ask_iv: Decimal
     delta: Decimal
     gamma: Decimal
     theta: Decimal
     vega: Decimal
+
+    @property
+    def mid_iv(self) -> Decimal:
+        return (self.bid_iv + self.ask_iv) / 2
 
 
 @dataclass(frozen=True)
@@ -80,18 +85,18 @@ class Tolerance:
 
 
 DEFAULT_TOLERANCES = {
-    "mark_price": Tolerance(absolute=1.0, relative=0.02),
     "delta": Tolerance(absolute=0.01, relative=0.02),
     "gamma": Tolerance(absolute=1e-7, relative=0.05),
     "theta": Tolerance(absolute=0.5, relative=0.05),
     "vega": Tolerance(absolute=0.5, relative=0.05),
 }
+MARK_IV_SLACK = 0.05  # the mark's implied vol may sit this far outside the bid/ask IVs
 
 
 @dataclass(frozen=True)
 class GreeksCheck:
     symbol: str
-    local: Greeks | None  # None when it cannot be computed (expired, no IV)
+    local: Greeks | None  # at the IV the venue's mark implies; None when not computable
     mismatched: tuple[str, ...]
 
     @property
@@ -105,18 +110,29 @@ def cross_check(
     now_ms: int,
     tolerances: Mapping[str, Tolerance] = DEFAULT_TOLERANCES,
 ) -> GreeksCheck:
-    """Recompute the venue's mark and greeks from its index and mark IV; list what disagrees."""
+    """Check the venue's mark and greeks against Black-Scholes on the venue's own inputs.
+
+    The venue's exact model vol is not published (only bid/ask IV and the mark, rounded to a tick),
+    so each greek is compared with the range Black-Scholes gives between the mid IV and the IV the
+    mark implies, widened by the tolerance. The mark is flagged if no vol can produce it (it breaks
+    no-arbitrage bounds) or the vol it implies lies outside the bid/ask IVs (± `MARK_IV_SLACK`).
+    """
     contract = parse_option_symbol(venue.symbol)
     t = year_fraction(now_ms, contract.expiry_ms)
-    if t <= 0 or venue.mark_iv <= 0 or index <= 0:
+    if t <= 0 or index <= 0 or venue.bid_iv <= 0 or venue.ask_iv <= 0:
         return GreeksCheck(venue.symbol, None, ())
-    local = bs_greeks(contract.side, float(index), float(contract.strike), t, float(venue.mark_iv))
-    pairs = {
-        "mark_price": (venue.mark_price, local.price),
-        "delta": (venue.delta, local.delta),
-        "gamma": (venue.gamma, local.gamma),
-        "theta": (venue.theta, local.theta),
-        "vega": (venue.vega, local.vega),
-    }
-    mismatched = tuple(name for name, (v, loc) in pairs.items() if not tolerances[name].ok(float(v), loc))
-    return GreeksCheck(venue.symbol, local, mismatched)
+    spot, strike = float(index), float(contract.strike)
+    mismatched: list[str] = []
+    mark_iv = implied_vol(contract.side, float(venue.mark_price), spot, strike, t)
+    if mark_iv is None or not (float(venue.bid_iv) - MARK_IV_SLACK <= mark_iv <= float(venue.ask_iv) + MARK_IV_SLACK):
+        mismatched.append("mark_price")
+    vols = [float(venue.mid_iv)] + ([mark_iv] if mark_iv is not None else [])
+    candidates = [bs_greeks(contract.side, spot, strike, t, vol) for vol in vols]
+    for name in ("delta", "gamma", "theta", "vega"):
+        published = float(getattr(venue, name))
+        values = [getattr(c, name) for c in candidates]
+        low, high = min(values), max(values)
+        nearest = min(max(published, low), high)  # the closest value the model allows
+        if not tolerances[name].ok(published, nearest):
+            mismatched.append(name)
+    return GreeksCheck(venue.symbol, candidates[-1], tuple(mismatched))

@@ -39,6 +39,7 @@ from ..widgets.trades_tape import TradesTape
 from .confirm import ConfirmScreen
 from .export import ExportScreen
 from .help import HelpScreen
+from .options import OptionsScreen
 from .order_form import OrderFormContext, OrderFormScreen
 from .symbol_picker import SymbolPicker
 
@@ -57,6 +58,7 @@ class DashboardScreen(Screen[None]):
         Binding("t", "pick_symbol", "Symbol…"),
         Binding("i", "cycle_interval", "Interval"),
         Binding("e", "export", "Futures export"),
+        Binding("o", "options", "Options desk"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -356,6 +358,13 @@ class DashboardScreen(Screen[None]):
         self.interval = INTERVALS[(INTERVALS.index(self.interval) + 1) % len(INTERVALS)]
         if self.ready:
             self.switch_symbol(self.symbol)
+
+    def action_options(self) -> None:
+        options = getattr(self.app, "options", None)
+        if options is None:
+            self.notify("This venue has no options API configured (or no key).", severity="warning")
+            return
+        self.app.push_screen(OptionsScreen(options))
 
     def action_export(self) -> None:
         exports = getattr(self.app, "exports", None)
