@@ -22,9 +22,11 @@ from tui.config import Endpoints, Settings  # noqa: E402
 from tui.exchange.session import Session  # noqa: E402
 from tui.exchange.signing import load_demo_signer  # noqa: E402
 from tui.screens.export import ExportScreen  # noqa: E402
+from tui.screens.options import OptionsScreen  # noqa: E402
 from tui.screens.order_form import OrderFormScreen  # noqa: E402
 from tui.sim.server import SimServer  # noqa: E402
 from tui.widgets.export_jobs import ExportJobsTable  # noqa: E402
+from tui.widgets.option_chain import OptionChainTable  # noqa: E402
 from tui.widgets.order_book import OrderBookView  # noqa: E402
 from tui.widgets.trades_tape import TradesTape  # noqa: E402
 
@@ -53,6 +55,8 @@ async def main() -> None:
                 ws_api=server.ws_api_url,
                 streams=server.stream_url,
                 futures_rest=server.futures_rest_url,
+                options_rest=server.options_rest_url,
+                options_streams=server.options_stream_url,
             )
             app = make_app(
                 Settings(endpoints=endpoints),
@@ -83,9 +87,20 @@ async def main() -> None:
                 await pilot.press("o")
                 await pilot.pause(0.5)
                 app.save_screenshot("export-table.svg", path=str(HERE))
+                await pilot.press("escape", "escape", "o")
+                await _until(pilot, lambda: isinstance(app.screen, OptionsScreen))
+                chain = app.screen.query_one(OptionChainTable)
+                await _until(
+                    pilot,
+                    lambda: (
+                        chain.chain is not None and all(r.call and r.call.delta is not None for r in chain.chain.rows)
+                    ),
+                )
+                await pilot.pause(1.5)
+                app.save_screenshot("options.svg", path=str(HERE))
         finally:
             await server.stop()
-    for name in ("dashboard.svg", "order-form.svg", "help.svg", "export.svg", "export-table.svg"):
+    for name in ("dashboard.svg", "order-form.svg", "help.svg", "export.svg", "export-table.svg", "options.svg"):
         print(HERE / name)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -48,6 +48,7 @@ class OptionsScreen(Screen[None]):
     OptionsScreen { layout: vertical; }
     OptionsScreen #opt-header { height: 1; background: $panel; padding: 0 1; }
     OptionsScreen #chain-panel { height: 1fr; min-height: 6; border: round $panel-lighten-2; }
+    OptionsScreen #contract-detail { height: 1; color: $text-muted; padding: 0 1; }
     OptionsScreen #bottom { height: 45%; }
     OptionsScreen #account-panel { width: 3fr; border: round $panel-lighten-2; }
     OptionsScreen #orders-panel { width: 2fr; border: round $panel-lighten-2; }
@@ -71,6 +72,7 @@ class OptionsScreen(Screen[None]):
         yield Static("Options: connecting…", id="opt-header")
         with Vertical(id="chain-panel", classes="panel"):
             yield OptionChainTable(id="chain")
+            yield Static(id="contract-detail")
         with Horizontal(id="bottom"):
             with Vertical(id="account-panel", classes="panel"):
                 yield OptionsSummary(id="summary")
@@ -127,6 +129,29 @@ class OptionsScreen(Screen[None]):
         self.chain = message.chain
         self.query_one(OptionChainTable).show(message.chain)
         self._header()
+        self._detail()
+
+    @on(OptionChainTable.CellHighlighted)
+    def _detail(self) -> None:
+        """One line on the contract under the cursor: last, volume, price band, cross-check verdict."""
+        quote = self.query_one(OptionChainTable).selected_quote
+        detail = self.query_one("#contract-detail", Static)
+        if quote is None:
+            detail.update("Move onto a call (left) or a put (right) to trade it: b buy, s sell.")
+            return
+        last = fmt(quote.last, 1) if quote.last is not None else "–"
+        volume = f"{quote.volume.normalize():f}" if quote.volume is not None else "–"
+        band = (
+            f"{fmt(quote.low_limit, 1)}…{fmt(quote.high_limit, 1)}"
+            if quote.low_limit is not None and quote.high_limit is not None
+            else "–"
+        )
+        check = (
+            f"! venue {', '.join(quote.mismatched)} differ from Black-Scholes"
+            if quote.mismatched
+            else "greeks agree with Black-Scholes"
+        )
+        detail.update(f"{quote.symbol} · last {last} · vol {volume} · price band {band} · {check}")
 
     def on_options_book_updated(self, message: OptionsBookUpdated) -> None:
         self.book = message.book
