@@ -44,9 +44,31 @@ async def test_public_methods(api: ApiClient, sim: SimServer) -> None:
         "tickSize": "0.01000000",
     }
     assert filters["LOT_SIZE"]["stepSize"] == "0.00001000"
-    assert set(filters) == {"PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL"}
+    assert set(filters) == {
+        "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "ICEBERG_PARTS", "TRAILING_DELTA",
+        "MAX_NUM_ALGO_ORDERS",
+    }  # fmt: skip
+    assert filters["TRAILING_DELTA"] == {
+        "filterType": "TRAILING_DELTA",
+        "minTrailingAboveDelta": 10,
+        "maxTrailingAboveDelta": 2000,
+        "minTrailingBelowDelta": 10,
+        "maxTrailingBelowDelta": 2000,
+    }
+    assert filters["ICEBERG_PARTS"]["limit"] == 10 and filters["MAX_NUM_ALGO_ORDERS"]["maxNumAlgoOrders"] == 5
+    assert sym["icebergAllowed"] is True and sym["allowTrailingStop"] is True
+    assert sym["defaultSelfTradePreventionMode"] == "NONE"
+    assert sym["allowedSelfTradePreventionModes"] == [
+        "NONE",
+        "EXPIRE_TAKER",
+        "EXPIRE_MAKER",
+        "EXPIRE_BOTH",
+        "DECREMENT",
+    ]
     assert filters["NOTIONAL"]["minNotional"] == "5.00000000" and filters["NOTIONAL"]["applyMinToMarket"] is True
-    assert sym["baseAssetPrecision"] == 8 and sym["orderTypes"] == ["LIMIT", "LIMIT_MAKER", "MARKET"]
+    assert sym["baseAssetPrecision"] == 8 and sym["orderTypes"] == [
+        "LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT",
+    ]  # fmt: skip
     assert info["exchangeFilters"] == [] and info["rateLimits"][0]["rateLimitType"] == "REQUEST_WEIGHT"
     many = (await api.call("exchangeInfo", {"symbols": ["BTCUSDT", "ETHUSDT"]}))["result"]
     assert len(many["symbols"]) == 2

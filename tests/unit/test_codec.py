@@ -267,3 +267,101 @@ def test_rate_limit_tracker() -> None:
     now[0] += 5000
     tracker.check()
     assert tracker.blocked_until_ms is None
+
+
+def test_order_params_conditional_fields() -> None:
+    from tui.domain.orders import OrderRespType, StpMode
+
+    req = OrderRequest(
+        "BTCUSDT", Side.SELL, OrderType.STOP_LOSS_LIMIT, quantity=D("0.01"), price=D("58000"),
+        stop_price=D("59000.50"), trailing_delta=150, iceberg_qty=D("0.005"), stp_mode=StpMode.EXPIRE_MAKER,
+        new_order_resp_type=OrderRespType.RESULT, strategy_id=9, strategy_type=1_000_000,
+    )  # fmt: skip
+    assert codec.order_params(req) == {
+        "symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS_LIMIT", "timeInForce": "GTC", "price": "58000",
+        "quantity": "0.01", "stopPrice": "59000.5", "trailingDelta": 150, "icebergQty": "0.005",
+        "selfTradePreventionMode": "EXPIRE_MAKER", "strategyId": 9, "strategyType": 1000000,
+        "newOrderRespType": "RESULT",
+    }  # fmt: skip
+    stop = OrderRequest("BTCUSDT", Side.BUY, OrderType.TAKE_PROFIT, quantity=D("1"), stop_price=D("1"))
+    assert "timeInForce" not in codec.order_params(stop)
+
+
+def test_order_from_wire_conditional_fields() -> None:
+    o = codec.order_from_wire(
+        {
+            "symbol": "BTCUSDT", "orderId": 5, "orderListId": -1, "clientOrderId": "x", "price": "1.0",
+            "origQty": "3.0", "executedQty": "0", "cummulativeQuoteQty": "0", "status": "EXPIRED_IN_MATCH",
+            "timeInForce": "GTC", "type": "STOP_LOSS_LIMIT", "side": "SELL", "stopPrice": "2.5",
+            "icebergQty": "1.0", "time": 1, "updateTime": 2, "isWorking": True, "workingTime": -1,
+            "trailingDelta": 10, "trailingTime": -1, "strategyId": 37463720, "strategyType": 1000000,
+            "selfTradePreventionMode": "EXPIRE_TAKER", "preventedMatchId": 0, "preventedQuantity": "3.0",
+        }
+    )  # fmt: skip
+    assert (o.stop_price, o.iceberg_qty, o.trailing_delta, o.trailing_time) == (D("2.5"), D("1"), 10, -1)
+    assert (o.working_time, o.is_working, o.strategy_id, o.strategy_type) == (-1, True, 37463720, 1000000)
+    assert (o.stp_mode, o.prevented_match_id, o.prevented_qty) == ("EXPIRE_TAKER", 0, D("3"))
+    plain = codec.order_from_wire({"symbol": "S", "orderId": 1, "side": "BUY", "type": "LIMIT", "status": "NEW",
+                                   "origQty": "1", "executedQty": "0"})  # fmt: skip
+    assert plain.stop_price == 0 and plain.trailing_delta is None and plain.stp_mode is None
+
+
+def test_execution_report_conditional_fields() -> None:
+    ev = {
+        "e": "executionReport", "E": 1, "s": "BTCUSDT", "c": "c", "S": "BUY", "o": "TAKE_PROFIT", "f": "GTC",
+        "q": "1", "p": "0", "P": "100", "F": "0", "g": -1, "C": "", "x": "TRADE_PREVENTION",
+        "X": "EXPIRED_IN_MATCH", "r": "NONE", "i": 7, "l": "0", "z": "0", "L": "0", "n": "0", "N": None,
+        "T": 3, "t": -1, "v": 4, "A": "1", "B": "1", "u": -1, "U": 6, "I": 9, "w": False, "m": False,
+        "M": False, "O": 2, "Z": "0", "Y": "0", "Q": "0", "d": 25, "D": 5, "j": 1, "J": 1000000,
+        "V": "EXPIRE_BOTH", "eR": "REJECTED",
+    }  # fmt: skip
+    update = codec.order_update_from_execution_report(ev)
+    o = update.order
+    assert update.execution_type == "TRADE_PREVENTION" and o.status == "EXPIRED_IN_MATCH"
+    assert (o.stop_price, o.trailing_delta, o.trailing_time, o.strategy_id, o.strategy_type) == (
+        D("100"),
+        25,
+        5,
+        1,
+        1000000,
+    )
+    assert (o.prevented_match_id, o.prevented_qty, o.stp_mode, o.is_working) == (4, D("1"), "EXPIRE_BOTH", False)
+    assert o.working_time is None and o.expiry_reason == "REJECTED"
+
+
+def test_rules_parse_conditional_filters() -> None:
+    rules = codec.rules_from_exchange_info(
+        {
+            "symbol": "BTCUSDT", "baseAsset": "BTC", "quoteAsset": "USDT", "icebergAllowed": False,
+            "allowTrailingStop": True, "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+            "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER"],
+            "filters": [
+                {"filterType": "ICEBERG_PARTS", "limit": 10},
+                {"filterType": "TRAILING_DELTA", "minTrailingAboveDelta": 10, "maxTrailingAboveDelta": 2000,
+                 "minTrailingBelowDelta": 20, "maxTrailingBelowDelta": 1000},
+                {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 5},
+            ],
+        }
+    )  # fmt: skip
+    assert rules.iceberg_parts == 10 and rules.max_num_algo_orders == 5 and not rules.iceberg_allowed
+    assert (rules.min_trailing_below_delta, rules.max_trailing_below_delta) == (20, 1000)
+    assert rules.default_stp_mode == "EXPIRE_MAKER" and rules.allowed_stp_modes == ("EXPIRE_TAKER", "EXPIRE_MAKER")
+
+
+def test_order_commission_rates() -> None:
+    rates = codec.order_commission_rates(
+        {
+            "standardCommissionForOrder": {"maker": "0.00000112", "taker": "0.00000114"},
+            "specialCommissionForOrder": {"maker": "0.05000000", "taker": "0.06000000"},
+            "taxCommissionForOrder": {"maker": "0.00000112", "taker": "0.00000114"},
+            "discount": {"enabledForAccount": True, "enabledForSymbol": True, "discountAsset": "BNB",
+                         "discount": "0.25000000"},
+        }
+    )  # fmt: skip
+    assert rates.standard.taker == D("0.00000114") and rates.special.maker == D("0.05")
+    assert rates.discount_enabled_for_symbol and rates.discount == D("0.25")
+    with pytest.raises(ValueError):
+        codec.order_commission_rates({"standardCommissionForOrder": {}})
+    assert codec.ack_order_id({"symbol": "S", "orderId": 3, "orderListId": -1, "clientOrderId": "c",
+                               "transactTime": 1}) == 3  # fmt: skip
+    assert codec.ack_order_id({"orderId": 3, "status": "NEW"}) is None

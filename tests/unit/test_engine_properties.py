@@ -1,4 +1,5 @@
-"""Property tests: random order flow over a few accounts keeps the engine's invariants."""
+"""Property tests: random order flow over a few accounts keeps the engine's invariants, with stop,
+take-profit and trailing orders, icebergs and self-trade prevention in the mix."""
 
 from __future__ import annotations
 
@@ -15,18 +16,34 @@ ACCOUNTS = ("a", "b", "c")
 START = {"USDT": D("5000"), "BTC": D("0.1"), "ETH": D("2")}
 SYMBOLS = {"BTCUSDT": ("BTC", D("60000"), D("0.001")), "ETHUSDT": ("ETH", D("3000"), D("0.01"))}
 
+STP = st.sampled_from(("NONE", "NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT"))
 place = st.tuples(
     st.just("place"),
     st.sampled_from(ACCOUNTS),
     st.sampled_from(sorted(SYMBOLS)),
     st.sampled_from(("BUY", "SELL")),
-    st.sampled_from(("GTC", "GTC", "IOC", "FOK", "MAKER", "MARKET", "QUOTE")),
+    st.sampled_from(("GTC", "GTC", "IOC", "FOK", "MAKER", "MARKET", "QUOTE", "ICEBERG")),
     st.integers(-6, 6),  # price offset in ticks of 1 USDT
     st.integers(1, 30),  # quantity in lots
+    STP,
+)
+conditional = st.tuples(
+    st.just("stop"),
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(sorted(SYMBOLS)),
+    st.sampled_from(("BUY", "SELL")),
+    st.sampled_from(("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")),
+    st.integers(-6, 6),  # stop offset in ticks
+    st.integers(1, 30),  # quantity in lots
+    st.sampled_from((None, None, 10, 25)),  # trailingDelta (BIPS)
+    st.integers(-3, 3),  # limit price offset from the stop
+    STP,
 )
 cancel = st.tuples(st.just("cancel"), st.sampled_from(ACCOUNTS), st.integers(0, 20))
 cancel_all = st.tuples(st.just("cancel_all"), st.sampled_from(ACCOUNTS), st.sampled_from(sorted(SYMBOLS)))
-op = st.integers(0, 9).flatmap(lambda k: place if k < 7 else cancel if k < 9 else cancel_all)
+op = st.integers(0, 11).flatmap(
+    lambda k: place if k < 7 else conditional if k < 9 else cancel if k < 11 else cancel_all
+)
 ops = st.lists(op, min_size=10, max_size=80)
 
 
@@ -34,17 +51,34 @@ def run(engine: Engine, op: tuple) -> None:
     kind, acct = op[0], op[1]
     try:
         if kind == "place":
-            _, _, symbol, side, how, offset, lots = op
+            _, _, symbol, side, how, offset, lots, stp = op
             _, mid, lot = SYMBOLS[symbol]
             price, qty = mid + offset, lot * lots
             if how == "MARKET":
-                engine.place_order(acct, symbol, side, "MARKET", quantity=qty)
+                engine.place_order(acct, symbol, side, "MARKET", quantity=qty, stp_mode=stp)
             elif how == "QUOTE":
-                engine.place_order(acct, symbol, side, "MARKET", quote_order_qty=(qty * mid).quantize(D("0.01")))
+                quote = (qty * mid).quantize(D("0.01"))
+                engine.place_order(acct, symbol, side, "MARKET", quote_order_qty=quote, stp_mode=stp)
             elif how == "MAKER":
-                engine.place_order(acct, symbol, side, "LIMIT_MAKER", price=price, quantity=qty)
+                engine.place_order(acct, symbol, side, "LIMIT_MAKER", price=price, quantity=qty, stp_mode=stp)
+            elif how == "ICEBERG":
+                engine.place_order(
+                    acct, symbol, side, "LIMIT", price=price, quantity=qty * 3, iceberg_qty=qty,
+                    time_in_force="GTC", stp_mode=stp,
+                )  # fmt: skip
             else:
-                engine.place_order(acct, symbol, side, "LIMIT", price=price, quantity=qty, time_in_force=how)
+                engine.place_order(
+                    acct, symbol, side, "LIMIT", price=price, quantity=qty, time_in_force=how, stp_mode=stp
+                )
+        elif kind == "stop":
+            _, _, symbol, side, type_, offset, lots, trailing, limit_offset, stp = op
+            _, mid, lot = SYMBOLS[symbol]
+            stop = mid + offset
+            extra = {"price": stop + limit_offset, "time_in_force": "GTC"} if type_.endswith("LIMIT") else {}
+            engine.place_order(
+                acct, symbol, side, type_, quantity=lot * lots, stop_price=None if trailing and offset % 2 else stop,
+                trailing_delta=trailing, stp_mode=stp, **extra,
+            )  # fmt: skip
         elif kind == "cancel":
             orders = engine.open_orders(acct)
             if orders:
@@ -72,13 +106,22 @@ def check_invariants(engine: Engine, events: list[EngineEvent]) -> None:
         need: Counter[str] = Counter()
         for o in engine.open_orders(acct):
             rules = specs[o.symbol].rules
-            remaining = o.orig_qty - o.executed_qty
+            remaining = o.orig_qty - o.executed_qty - o.prevented_qty
             assert remaining > 0 and o.status in ("NEW", "PARTIALLY_FILLED")
             if o.side == "BUY":
-                need[rules.quote_asset] += o.price * remaining
+                need[rules.quote_asset] += o.price * remaining  # 0 for a BUY stop-market: nothing held
             else:
                 need[rules.base_asset] += remaining
-            levels[(o.symbol, "BID" if o.side == "BUY" else "ASK")][o.price] += remaining
+            if o.working_time == -1:  # a conditional order waiting for its trigger: off the book
+                assert o.type in ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+                assert not o.is_working and o.book_qty == 0 and o.executed_qty == 0
+                continue
+            assert o.type not in ("STOP_LOSS", "TAKE_PROFIT"), "a triggered stop-market order never rests"
+            if o.iceberg_qty > 0:
+                assert 0 < o.book_qty <= min(o.iceberg_qty, remaining)
+            else:
+                assert o.book_qty == remaining
+            levels[(o.symbol, "BID" if o.side == "BUY" else "ASK")][o.price] += o.book_qty
         for asset, (_, locked) in engine.balances(acct).items():
             assert locked == need[asset], (acct, asset)
 

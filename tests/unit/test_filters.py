@@ -1,3 +1,4 @@
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
@@ -102,3 +103,69 @@ def test_money_parsing_and_formatting() -> None:
     assert wire(D("1E+1")) == "10"
     assert wire(D("0.000010")) == "0.00001"
     assert fmt(D("1.23456"), 2) == "1.23"
+
+
+ALGO_RULES = dataclasses.replace(
+    RULES,
+    order_types=("LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"),
+    iceberg_parts=10,
+    min_trailing_above_delta=10,
+    max_trailing_above_delta=2000,
+    min_trailing_below_delta=20,
+    max_trailing_below_delta=1000,
+)
+
+
+@pytest.mark.parametrize(
+    ("type_", "side", "delta", "ok"),
+    [
+        ("STOP_LOSS", "BUY", 10, True),  # above bounds
+        ("STOP_LOSS", "BUY", 2000, True),
+        ("TAKE_PROFIT_LIMIT", "SELL", 2001, False),
+        ("STOP_LOSS", "SELL", 10, False),  # below bounds start at 20
+        ("TAKE_PROFIT", "BUY", 1000, True),
+        ("STOP_LOSS_LIMIT", "SELL", 1001, False),
+        ("STOP_LOSS", "BUY", 0, False),
+    ],
+)
+def test_trailing_delta_filter(type_: str, side: str, delta: int, ok: bool) -> None:
+    limit = {"price": D("60000")} if type_.endswith("LIMIT") else {"price": None}
+    checked = check_order(
+        ALGO_RULES, order_type=type_, quantity=D("0.01"), quote_order_qty=None, reference_price=D("60000"),
+        side=side, trailing_delta=delta, **limit,
+    )  # fmt: skip
+    assert checked.ok is ok
+    if not ok:
+        assert checked.failures[0].filter == "TRAILING_DELTA" and checked.for_field("trailing_delta")
+
+
+def test_stop_orders_check_quantity_stop_price_and_notional() -> None:
+    def check(**kw: object) -> list[str]:
+        base: dict[str, object] = {"order_type": "STOP_LOSS", "price": None, "quantity": D("0.01"),
+                                   "quote_order_qty": None, "reference_price": D("60000")}  # fmt: skip
+        return [f.filter for f in check_order(ALGO_RULES, **{**base, **kw}).failures]  # type: ignore[arg-type]
+
+    assert check(stop_price=D("59000")) == []
+    assert check(stop_price=D("59000.001")) == ["PRICE_FILTER"]
+    assert check(stop_price=D("100")) == ["NOTIONAL"]  # 0.01 * 100 < 5, valued at the stop
+    assert check(quantity=None, stop_price=D("59000")) == ["LOT_SIZE"]
+    assert check(order_type="STOP_LOSS_LIMIT", price=D("59000"), stop_price=D("59100")) == []
+    assert check(order_type="STOP_LOSS_LIMIT", price=None, stop_price=D("59100")) == ["PRICE_FILTER"]
+
+
+def test_iceberg_parts_filter() -> None:
+    def check(qty: str, ice: str) -> list[str]:
+        return [
+            f.filter
+            for f in check_order(
+                ALGO_RULES, order_type="LIMIT", price=D("60000"), quantity=D(qty), quote_order_qty=None,
+                reference_price=None, iceberg_qty=D(ice),
+            ).failures
+        ]  # fmt: skip
+
+    assert check("0.01", "0.001") == []  # exactly 10 parts
+    assert check("0.01", "0.00099") == ["ICEBERG_PARTS"]  # ceil(10.1) = 11
+    assert check("0.01", "0.000015") == ["LOT_SIZE"]  # the visible part must follow the step size
+    # the existing types are checked as before when no new parameters are given
+    assert check_order(RULES, order_type="LIMIT", price=D("60000"), quantity=D("0.01"), quote_order_qty=None,
+                       reference_price=None).ok  # fmt: skip

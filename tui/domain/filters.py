@@ -1,4 +1,5 @@
-"""Symbol trading rules (PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, NOTIONAL) and the checks they imply.
+"""Symbol trading rules (PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, NOTIONAL, ICEBERG_PARTS, TRAILING_DELTA,
+MAX_NUM_ALGO_ORDERS) and the checks they imply.
 
 The checks follow Binance's filters.md to the letter; both the order form (to refuse bad input before
 anything is sent) and the simulator (to reject with -1013 "Filter failure: NAME") call them.
@@ -7,7 +8,7 @@ anything is sent) and the simulator (to reject with -1013 "Filter failure: NAME"
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from .money import ZERO, decimals_of, is_multiple
 
@@ -36,6 +37,17 @@ class SymbolRules:
     quote_asset_precision: int = 8
     order_types: tuple[str, ...] = ("LIMIT", "LIMIT_MAKER", "MARKET")
     status: str = "TRADING"
+    # Conditional and iceberg orders, STP. Zero limits mean the filter is absent (disabled).
+    iceberg_allowed: bool = True
+    allow_trailing_stop: bool = True
+    iceberg_parts: int = 0  # ICEBERG_PARTS limit
+    min_trailing_above_delta: int = 0  # TRAILING_DELTA, in BIPS
+    max_trailing_above_delta: int = 0
+    min_trailing_below_delta: int = 0
+    max_trailing_below_delta: int = 0
+    max_num_algo_orders: int = 0  # MAX_NUM_ALGO_ORDERS
+    default_stp_mode: str = "NONE"
+    allowed_stp_modes: tuple[str, ...] = ("NONE",)
 
     @property
     def price_decimals(self) -> int:
@@ -122,6 +134,45 @@ def check_notional(rules: SymbolRules, notional: Decimal, *, market: bool = Fals
     return None
 
 
+STOP_MARKET_TYPES = ("STOP_LOSS", "TAKE_PROFIT")
+STOP_LIMIT_TYPES = ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
+CONDITIONAL_TYPES = STOP_MARKET_TYPES + STOP_LIMIT_TYPES  # the "algo" orders of MAX_NUM_ALGO_ORDERS
+
+
+def trails_above(order_type: str, side: str) -> bool:
+    """Whether a trailing order of this type and side triggers on a rise (filters.md TRAILING_DELTA:
+    STOP_LOSS(_LIMIT) BUY and TAKE_PROFIT(_LIMIT) SELL use the "above" bounds)."""
+    return order_type.startswith("STOP_LOSS") == (side == "BUY")
+
+
+def check_trailing_delta(rules: SymbolRules, order_type: str, side: str, delta: int) -> FilterFailure | None:
+    """TRAILING_DELTA: trailingDelta within the above/below bounds for the order's direction."""
+    if trails_above(order_type, side):
+        lo, hi, where = rules.min_trailing_above_delta, rules.max_trailing_above_delta, "above"
+    else:
+        lo, hi, where = rules.min_trailing_below_delta, rules.max_trailing_below_delta, "below"
+    if delta <= 0 or (lo > 0 and delta < lo) or (hi > 0 and delta > hi):
+        bounds = f"{lo}-{hi}" if hi > 0 else f"at least {max(lo, 1)}"
+        return FilterFailure(
+            "trailing_delta", "TRAILING_DELTA", f"Trailing delta must be {bounds} BIPS ({where} the market)."
+        )
+    return None
+
+
+def check_iceberg(rules: SymbolRules, quantity: Decimal, iceberg_qty: Decimal) -> FilterFailure | None:
+    """LOT_SIZE for the visible part, then ICEBERG_PARTS: CEIL(qty / icebergQty) <= limit."""
+    if (f := check_quantity(rules, iceberg_qty)) is not None:
+        return FilterFailure("iceberg_qty", f.filter, f"Iceberg part: {f.message}")
+    parts = (quantity / iceberg_qty).to_integral_value(rounding=ROUND_CEILING)
+    if rules.iceberg_parts > 0 and parts > rules.iceberg_parts:
+        return FilterFailure(
+            "iceberg_qty",
+            "ICEBERG_PARTS",
+            f"An iceberg may have at most {rules.iceberg_parts} parts; this one would have {parts}.",
+        )
+    return None
+
+
 def check_order(
     rules: SymbolRules,
     *,
@@ -130,19 +181,44 @@ def check_order(
     quantity: Decimal | None,
     quote_order_qty: Decimal | None,
     reference_price: Decimal | None,
+    side: str | None = None,
+    stop_price: Decimal | None = None,
+    trailing_delta: int | None = None,
+    iceberg_qty: Decimal | None = None,
 ) -> Checked:
     """Check a whole order the way the exchange does before it reaches the matching engine.
 
     `reference_price` is the average/last price used for MARKET notional checks (filters.md: MARKET
-    orders have no price, so an average of previous trade prices stands in).
+    orders have no price, so an average of previous trade prices stands in). STOP_LOSS and TAKE_PROFIT
+    are checked like MARKET orders by quantity (their notional at the stop price when there is one),
+    the _LIMIT variants like LIMIT; `side` is needed for the TRAILING_DELTA direction.
     """
     failures: list[FilterFailure] = []
-    market = order_type == "MARKET"
     if order_type not in rules.order_types:
         failures.append(
             FilterFailure("type", "ORDER_TYPES", f"{order_type} orders are not supported on {rules.symbol}.")
         )
         return Checked(tuple(failures))
+    if order_type in CONDITIONAL_TYPES:
+        if stop_price is not None and (f := check_price(rules, stop_price)) is not None:
+            failures.append(FilterFailure("stop_price", f.filter, f"Stop price: {f.message}"))
+        if (
+            trailing_delta is not None
+            and side is not None
+            and (f := check_trailing_delta(rules, order_type, side, trailing_delta)) is not None
+        ):
+            failures.append(f)
+    if order_type in STOP_MARKET_TYPES:
+        if quantity is None:
+            failures.append(FilterFailure("quantity", "LOT_SIZE", "Quantity is required for this order type."))
+        elif (f := check_quantity(rules, quantity, market=True)) is not None:
+            failures.append(f)
+        else:
+            at = stop_price if stop_price is not None else reference_price
+            if at is not None and (f := check_notional(rules, quantity * at, market=True)) is not None:
+                failures.append(f)
+        return Checked(tuple(failures))
+    market = order_type == "MARKET"
     if not market:
         if price is None:
             failures.append(FilterFailure("price", "PRICE_FILTER", "Price is required for this order type."))
@@ -157,6 +233,14 @@ def check_order(
             and quantity is not None
             and not failures
             and (f := check_notional(rules, price * quantity))
+        ):
+            failures.append(f)
+        if (
+            iceberg_qty is not None
+            and quantity is not None
+            and quantity > 0
+            and not failures
+            and (f := check_iceberg(rules, quantity, iceberg_qty)) is not None
         ):
             failures.append(f)
         return Checked(tuple(failures))

@@ -19,12 +19,53 @@ class OrderType(StrEnum):
     LIMIT = "LIMIT"
     LIMIT_MAKER = "LIMIT_MAKER"
     MARKET = "MARKET"
+    STOP_LOSS = "STOP_LOSS"
+    STOP_LOSS_LIMIT = "STOP_LOSS_LIMIT"
+    TAKE_PROFIT = "TAKE_PROFIT"
+    TAKE_PROFIT_LIMIT = "TAKE_PROFIT_LIMIT"
+
+    @property
+    def is_conditional(self) -> bool:
+        """Held off the book until the last price reaches its stop (or its trailing rule fires)."""
+        return self in (
+            OrderType.STOP_LOSS,
+            OrderType.STOP_LOSS_LIMIT,
+            OrderType.TAKE_PROFIT,
+            OrderType.TAKE_PROFIT_LIMIT,
+        )
+
+    @property
+    def has_limit_price(self) -> bool:
+        return self in (OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT)
+
+    @property
+    def needs_time_in_force(self) -> bool:
+        return self in (OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT)
 
 
 class TimeInForce(StrEnum):
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
+
+
+class StpMode(StrEnum):
+    """selfTradePreventionMode (enums.md; TRANSFER needs trade groups, which the console does not use)."""
+
+    NONE = "NONE"
+    EXPIRE_TAKER = "EXPIRE_TAKER"
+    EXPIRE_MAKER = "EXPIRE_MAKER"
+    EXPIRE_BOTH = "EXPIRE_BOTH"
+    DECREMENT = "DECREMENT"
+    TRANSFER = "TRANSFER"
+
+
+class OrderRespType(StrEnum):
+    """newOrderRespType: how much order.place answers with."""
+
+    ACK = "ACK"
+    RESULT = "RESULT"
+    FULL = "FULL"
 
 
 OPEN_STATUSES = frozenset({"NEW", "PARTIALLY_FILLED", "PENDING_NEW"})
@@ -51,6 +92,13 @@ class OrderRequest:
     price: Decimal | None = None
     time_in_force: TimeInForce | None = None
     client_order_id: str | None = None
+    stop_price: Decimal | None = None
+    trailing_delta: int | None = None  # BIPS
+    iceberg_qty: Decimal | None = None
+    stp_mode: StpMode | None = None  # None: the symbol's defaultSelfTradePreventionMode
+    new_order_resp_type: OrderRespType | None = None  # None: FULL
+    strategy_id: int | None = None
+    strategy_type: int | None = None  # >= 1000000
 
 
 @dataclass(frozen=True)
@@ -70,6 +118,19 @@ class Order:
     time_in_force: str
     time: int
     update_time: int = 0
+    # Conditional fields (web-socket-api.md "Conditional fields in Order Responses"); defaults when absent.
+    stop_price: Decimal = ZERO
+    iceberg_qty: Decimal = ZERO
+    trailing_delta: int | None = None
+    trailing_time: int | None = None  # -1 until a trailing order starts tracking
+    working_time: int | None = None  # -1 while a conditional order waits for its trigger
+    is_working: bool | None = None
+    stp_mode: str | None = None
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+    prevented_qty: Decimal = ZERO
+    prevented_match_id: int | None = None
+    expiry_reason: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -139,6 +200,19 @@ class Ticker24h:
 class CommissionRates:
     maker: Decimal
     taker: Decimal
+
+
+@dataclass(frozen=True)
+class OrderCommissionRates:
+    """What order.test with computeCommissionRates says an order would pay."""
+
+    standard: CommissionRates
+    special: CommissionRates
+    tax: CommissionRates
+    discount_enabled_for_account: bool
+    discount_enabled_for_symbol: bool
+    discount_asset: str
+    discount: Decimal
 
 
 def estimate_fee(notional: Decimal, rate: Decimal) -> Decimal:

@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 from tui.domain.filters import SymbolRules
 from tui.domain.money import ZERO, to_decimal, wire
 from tui.domain.order_book import DepthDiff, DepthSnapshot, Level
-from tui.domain.orders import Balance, CommissionRates, Kline, Order, OrderRequest, OrderType, Ticker24h, Trade
+from tui.domain.orders import (
+    Balance,
+    CommissionRates,
+    Kline,
+    Order,
+    OrderCommissionRates,
+    OrderRequest,
+    Ticker24h,
+    Trade,
+)
 
 from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate
 
@@ -127,6 +136,18 @@ def rules_from_exchange_info(symbol: Any) -> SymbolRules:
             fields["max_notional"] = _dec(f, "maxNotional", fw, ZERO)
             fields["apply_min_to_market"] = _bool(f, "applyMinToMarket", fw, True)
             fields["apply_max_to_market"] = _bool(f, "applyMaxToMarket", fw, False)
+        elif kind == "ICEBERG_PARTS":
+            fields["iceberg_parts"] = _int(f, "limit", fw, 0)
+        elif kind == "TRAILING_DELTA":
+            for key, name in (
+                ("min_trailing_above_delta", "minTrailingAboveDelta"),
+                ("max_trailing_above_delta", "maxTrailingAboveDelta"),
+                ("min_trailing_below_delta", "minTrailingBelowDelta"),
+                ("max_trailing_below_delta", "maxTrailingBelowDelta"),
+            ):
+                fields[key] = _int(f, name, fw, 0)
+        elif kind == "MAX_NUM_ALGO_ORDERS":
+            fields["max_num_algo_orders"] = _int(f, "maxNumAlgoOrders", fw, 0)
         elif kind == "MIN_NOTIONAL" and not notional_seen:
             # The older filter; NOTIONAL supersedes it when a symbol has both.
             fields["min_notional"] = _dec(f, "minNotional", fw, ZERO)
@@ -134,7 +155,13 @@ def rules_from_exchange_info(symbol: Any) -> SymbolRules:
     order_types = _get(s, "orderTypes", what, None)
     if order_types is not None:
         fields["order_types"] = tuple(str(t) for t in order_types)
+    stp_modes = _get(s, "allowedSelfTradePreventionModes", what, None)
+    if isinstance(stp_modes, list):
+        fields["allowed_stp_modes"] = tuple(str(m) for m in stp_modes)
     return SymbolRules(
+        iceberg_allowed=_bool(s, "icebergAllowed", what, True),
+        allow_trailing_stop=_bool(s, "allowTrailingStop", what, True),
+        default_stp_mode=_str(s, "defaultSelfTradePreventionMode", what, "NONE"),
         symbol=_str(s, "symbol", what),
         base_asset=_str(s, "baseAsset", what),
         quote_asset=_str(s, "quoteAsset", what),
@@ -181,6 +208,18 @@ def order_from_wire(d: Any) -> Order:
         time_in_force=_str(o, "timeInForce", what, ""),
         time=placed,
         update_time=updated,
+        stop_price=_dec(o, "stopPrice", what, ZERO),
+        iceberg_qty=_dec(o, "icebergQty", what, ZERO),
+        trailing_delta=_int(o, "trailingDelta", what, None),
+        trailing_time=_int(o, "trailingTime", what, None),
+        working_time=_int(o, "workingTime", what, None),
+        is_working=_bool(o, "isWorking", what, None),
+        stp_mode=_str(o, "selfTradePreventionMode", what, None),
+        strategy_id=_int(o, "strategyId", what, None),
+        strategy_type=_int(o, "strategyType", what, None),
+        prevented_qty=_dec(o, "preventedQuantity", what, ZERO),
+        prevented_match_id=_int(o, "preventedMatchId", what, None),
+        expiry_reason=_str(o, "expiryReason", what, None),
     )
 
 
@@ -220,6 +259,18 @@ def order_from_execution_report(ev: Any) -> Order:
         time_in_force=_str(e, "f", what, ""),
         time=created if created is not None else transacted,
         update_time=transacted,
+        stop_price=_dec(e, "P", what, ZERO),
+        iceberg_qty=_dec(e, "F", what, ZERO),
+        trailing_delta=_int(e, "d", what, None),
+        trailing_time=_int(e, "D", what, None),
+        working_time=_int(e, "W", what, None),
+        is_working=_bool(e, "w", what, None),
+        stp_mode=_str(e, "V", what, None),
+        strategy_id=_int(e, "j", what, None),
+        strategy_type=_int(e, "J", what, None),
+        prevented_qty=_dec(e, "A", what, ZERO),
+        prevented_match_id=_int(e, "v", what, None),
+        expiry_reason=_str(e, "eR", what, None),
     )
 
 
@@ -398,7 +449,7 @@ def snapshot_from_rest(d: Any) -> DepthSnapshot:
 def order_params(req: OrderRequest) -> dict[str, Any]:
     """Wire params for order.place / order.test (unsigned; the client adds timestamp and signature)."""
     params: dict[str, Any] = {"symbol": req.symbol, "side": str(req.side), "type": str(req.type)}
-    if req.type is OrderType.LIMIT:
+    if req.type.needs_time_in_force:
         params["timeInForce"] = str(req.time_in_force or "GTC")
     if req.price is not None:
         params["price"] = wire(req.price)
@@ -406,10 +457,50 @@ def order_params(req: OrderRequest) -> dict[str, Any]:
         params["quantity"] = wire(req.quantity)
     if req.quote_order_qty is not None:
         params["quoteOrderQty"] = wire(req.quote_order_qty)
+    if req.stop_price is not None:
+        params["stopPrice"] = wire(req.stop_price)
+    if req.trailing_delta is not None:
+        params["trailingDelta"] = req.trailing_delta
+    if req.iceberg_qty is not None:
+        params["icebergQty"] = wire(req.iceberg_qty)
     if req.client_order_id:
         params["newClientOrderId"] = req.client_order_id
-    params["newOrderRespType"] = "FULL"
+    if req.stp_mode is not None:
+        params["selfTradePreventionMode"] = str(req.stp_mode)
+    if req.strategy_id is not None:
+        params["strategyId"] = req.strategy_id
+    if req.strategy_type is not None:
+        params["strategyType"] = req.strategy_type
+    params["newOrderRespType"] = str(req.new_order_resp_type or "FULL")
     return params
+
+
+def ack_order_id(result: Any) -> int | None:
+    """The orderId of an order.place reply in the ACK shape (ids and transactTime only), else None."""
+    if isinstance(result, dict) and "status" not in result:
+        return _int(result, "orderId", "order.place ACK")
+    return None
+
+
+def _rates(d: Any, what: str) -> CommissionRates:
+    r = _obj(d, what)
+    return CommissionRates(maker=_dec(r, "maker", what), taker=_dec(r, "taker", what))
+
+
+def order_commission_rates(d: Any) -> OrderCommissionRates:
+    """order.test with computeCommissionRates=true."""
+    what = "order.test commission rates"
+    o = _obj(d, what)
+    discount = _obj(_get(o, "discount", what), f"{what} discount")
+    return OrderCommissionRates(
+        standard=_rates(_get(o, "standardCommissionForOrder", what), what),
+        special=_rates(_get(o, "specialCommissionForOrder", what), what),
+        tax=_rates(_get(o, "taxCommissionForOrder", what), what),
+        discount_enabled_for_account=_bool(discount, "enabledForAccount", what, False),
+        discount_enabled_for_symbol=_bool(discount, "enabledForSymbol", what, False),
+        discount_asset=_str(discount, "discountAsset", what, ""),
+        discount=_dec(discount, "discount", what, ZERO),
+    )
 
 
 def levels_equal(a: Sequence[Level], b: Sequence[Level]) -> bool:

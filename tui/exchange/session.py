@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.config import Endpoints
 from tui.domain.filters import SymbolRules
-from tui.domain.orders import Kline, Order, OrderRequest, Ticker24h
+from tui.domain.orders import Kline, Order, OrderCommissionRates, OrderRequest, Ticker24h
 
 from . import codec
 from .clock import ServerClock
@@ -208,10 +208,26 @@ class Session:
     # --- trading -------------------------------------------------------------------------------
 
     async def place_order(self, req: OrderRequest) -> Order:
-        return codec.order_from_wire(await self.ws.request("order.place", codec.order_params(req), signed=True))
+        """Send an order; the order as the exchange reports it.
 
-    async def test_order(self, req: OrderRequest) -> None:
-        await self.ws.request("order.test", codec.order_params(req), signed=True)
+        An ACK reply (`new_order_resp_type=ACK`) says only that the order was taken, so the order is
+        then looked up with order.status (the user data stream has the details too)."""
+        result = await self.ws.request("order.place", codec.order_params(req), signed=True)
+        order_id = codec.ack_order_id(result)
+        if order_id is not None:
+            return await self.order_status(req.symbol, order_id)
+        return codec.order_from_wire(result)
+
+    async def test_order(
+        self, req: OrderRequest, compute_commission_rates: bool = False
+    ) -> OrderCommissionRates | None:
+        """Validate an order without sending it to the matching engine (order.test); with
+        `compute_commission_rates`, also what it would pay."""
+        params = codec.order_params(req)
+        if compute_commission_rates:
+            params["computeCommissionRates"] = True
+        result = await self.ws.request("order.test", params, signed=True)
+        return codec.order_commission_rates(result) if compute_commission_rates else None
 
     async def cancel_order(self, symbol: str, order_id: int) -> Order:
         result = await self.ws.request("order.cancel", {"symbol": symbol, "orderId": order_id}, signed=True)

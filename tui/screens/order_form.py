@@ -41,6 +41,11 @@ class OrderFormContext:
         return self.last_price
 
 
+# The types this form can fill in completely. Stop/take-profit types need stop-price, trailing and
+# iceberg inputs (issue 6's order form); offering them without those would only earn a rejection.
+FORM_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.MARKET)
+
+
 class OrderFormScreen(ModalScreen[OrderRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -87,7 +92,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             with Horizontal(classes="row"):
                 yield Label("Type")
                 yield Select(
-                    [(t.value, t) for t in OrderType if t.value in rules.order_types],
+                    [(t.value, t) for t in FORM_TYPES if t.value in rules.order_types],
                     value=OrderType.LIMIT,
                     allow_blank=False,
                     compact=True,

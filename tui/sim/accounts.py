@@ -71,8 +71,10 @@ class Account:
     ) -> None:
         """Reject an order the free balance cannot pay for (a MARKET buy is priced against the book)."""
         if buy:
-            if type != "MARKET":
-                assert price is not None  # LIMIT and LIMIT_MAKER orders always carry one
+            if type in ("STOP_LOSS", "TAKE_PROFIT"):
+                need = ZERO  # priced, and checked, only when it triggers
+            elif type != "MARKET":
+                assert price is not None  # LIMIT-like orders always carry one
                 need = price * quantity
             elif quote_order_qty is not None:
                 need = quote_order_qty
@@ -94,6 +96,18 @@ class Account:
         self.locked[asset] = self.locked.get(asset, ZERO) + amount
         order.locked = amount
         return asset
+
+    def release(self, order: Order, rules: SymbolRules, qty: Decimal, changed: set[str]) -> None:
+        """Unlock what `qty` of a locking order reserved (quantity that will now never execute)."""
+        if not order.locks or qty <= 0:
+            return
+        amount = order.price * qty if order.side == BUY else qty
+        amount = min(amount, order.locked)
+        asset = rules.quote_asset if order.side == BUY else rules.base_asset
+        self.locked[asset] -= amount
+        self.free[asset] += amount
+        order.locked -= amount
+        changed.add(asset)
 
     def settle(
         self, order: Order, rules: SymbolRules, qty: Decimal, quote: Decimal, is_maker: bool
@@ -161,6 +175,10 @@ class Account:
         if client_id is not None and order.client_order_id != client_id:
             return None
         return order
+
+    def count_open(self, symbol: str, types: tuple[str, ...]) -> int:
+        """Open orders of `symbol` whose type is one of `types` (for MAX_NUM_ALGO_ORDERS)."""
+        return sum(1 for o in self.open_orders(symbol) if o.type in types)
 
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         """Open orders (of `symbol`, or all), by order id."""

@@ -44,14 +44,14 @@ class BookSide:
         return [(p, self.totals[p]) for p in prices]
 
     def add(self, order: Order) -> Decimal:
-        """Queue `order` at its price; return the level's new total."""
+        """Queue `order` (its visible `display` quantity) at its price; return the level's new total."""
         price = order.price
         if price not in self.levels:
             bisect.insort(self.prices, price)
             self.levels[price] = deque()
             self.totals[price] = ZERO
         self.levels[price].append(order)
-        self.totals[price] += order.remaining
+        self.totals[price] += order.display
         return self.totals[price]
 
     def reduce(self, price: Decimal, qty: Decimal) -> Decimal:
@@ -98,15 +98,19 @@ class BookSide:
 
 
 class Book:
-    """Both sides of one symbol's book, its depth update id and last trade price."""
+    """Both sides of one symbol's book, its depth update id and last trade price, plus the conditional
+    orders waiting off-book for a trigger and the trade prices they have yet to see."""
 
-    __slots__ = ("asks", "bids", "last_price", "update_id")
+    __slots__ = ("asks", "bids", "last_price", "next_prevented_id", "stops", "trade_prices", "update_id")
 
     def __init__(self) -> None:
         self.bids = BookSide("BID")
         self.asks = BookSide("ASK")
         self.update_id = 0
         self.last_price: Decimal | None = None
+        self.stops: list[Order] = []  # pending conditional orders, oldest first
+        self.trade_prices: list[Decimal] = []  # trades since the stops last looked (only kept if any wait)
+        self.next_prevented_id = 0  # preventedMatchId, per symbol
 
     def side(self, order_side: str) -> BookSide:
         """The side an order of `order_side` ("BUY" / "SELL") rests on."""

@@ -61,12 +61,40 @@ class OrderSnapshot:
     working_time: int
     is_working: bool
     orig_client_order_id: str = ""
+    stop_price: Decimal = Decimal(0)  # 0: none
+    iceberg_qty: Decimal = Decimal(0)  # 0: not an iceberg
+    trailing_delta: int = 0  # BIPS; 0: not a trailing order
+    trailing_time: int = -1  # when a trailing order started tracking; -1 not yet
+    stp_mode: str = "NONE"
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+    prevented_qty: Decimal = Decimal(0)
+    prevented_match_id: int | None = None  # the latest prevented match this order took part in
+    expiry_reason: str = ""  # set once EXPIRED: UNFILLED_IOC_QUANTITY_EXPIRED, INSUFFICIENT_LIQUIDITY, REJECTED...
+    book_qty: Decimal = Decimal(0)  # what it shows on the book now (an iceberg's visible part); 0 if off-book
+
+
+@dataclass(frozen=True)
+class PreventedMatch:
+    """A match self-trade prevention stopped (stp_faq.md): who, where, and what each side lost."""
+
+    match_id: int  # per symbol, from 0
+    symbol: str
+    mode: str  # the taker's STP mode, which decides
+    taker_order_id: int
+    maker_order_id: int
+    price: Decimal
+    qty: Decimal  # what would have traded
+    taker_prevented: Decimal  # expired from the taker by this match (0: untouched)
+    maker_prevented: Decimal
+    time: int
 
 
 @dataclass(frozen=True)
 class PlaceResult:
     order: OrderSnapshot
     fills: tuple[Fill, ...]
+    prevented: tuple[PreventedMatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,7 @@ class OrderUpdated:
     last_fill: Fill | None
     execution_id: int
     time: int
+    prevented: PreventedMatch | None = None  # for execution type TRADE_PREVENTION
 
 
 @dataclass(frozen=True)

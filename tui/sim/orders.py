@@ -1,4 +1,5 @@
-"""One order's mutable state inside the engine, and the parameter rules an order request must meet.
+"""One order's mutable state inside the engine, the parameter rules an order request must meet, and
+when a conditional (stop / take-profit / trailing) order fires.
 
 `Order` is internal: callers only ever see its frozen `OrderSnapshot`.
 """
@@ -14,9 +15,16 @@ from .errors import SimError, mandatory, not_required
 from .events import OrderSnapshot
 
 BUY, SELL = "BUY", "SELL"
-ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET")
+STOP_MARKET_TYPES = ("STOP_LOSS", "TAKE_PROFIT")  # become MARKET orders when triggered
+STOP_LIMIT_TYPES = ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")  # become LIMIT orders when triggered
+CONDITIONAL_TYPES = STOP_MARKET_TYPES + STOP_LIMIT_TYPES
+LIMIT_PRICED_TYPES = ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")  # need price and timeInForce
+ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", *CONDITIONAL_TYPES)
+ICEBERG_TYPES = ("LIMIT", "LIMIT_MAKER", *STOP_LIMIT_TYPES)
 TIME_IN_FORCES = ("GTC", "IOC", "FOK")
 OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED")
+STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT", "TRANSFER")
+BIPS = Decimal(10_000)
 
 
 # eq=False: orders are compared by identity (a book level removes exactly this order from its queue).
@@ -42,6 +50,20 @@ class Order:
     working_time: int  # -1 if it never rested on the book
     is_working: bool
     locked: Decimal  # what this order still holds of its account's locked balance
+    locks: bool = True  # reserves funds up front (MARKET orders and BUY stop-market orders settle from free)
+    stop_price: Decimal = ZERO
+    trailing_delta: int = 0
+    trailing_time: int = -1
+    trail_extreme: Decimal | None = None  # best price since a trailing order started tracking
+    pending: bool = False  # a conditional order waiting for its trigger (off the book)
+    iceberg_qty: Decimal = ZERO
+    display: Decimal = ZERO  # what it shows on the book (an iceberg's current part)
+    stp_mode: str = "NONE"
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+    prevented_qty: Decimal = ZERO
+    prevented_match_id: int | None = None
+    expiry_reason: str = ""
 
     @classmethod
     def new(
@@ -58,7 +80,8 @@ class Order:
         order_id: int,
         cid: str,
     ) -> Order:
-        rests = type != "MARKET" and tif == "GTC"
+        rests = type in ("LIMIT", "LIMIT_MAKER") and tif == "GTC"
+        market_like = type == "MARKET" or (side == BUY and type in STOP_MARKET_TYPES)
         return cls(
             account_id=account_id,
             symbol=symbol,
@@ -78,16 +101,25 @@ class Order:
             working_time=now if rests else -1,
             is_working=rests,
             locked=ZERO,
+            locks=not market_like,
         )
 
     @property
     def remaining(self) -> Decimal:
-        return self.orig_qty - self.executed_qty
+        """What may still execute: stp_faq.md's `original - executed - prevented`."""
+        return self.orig_qty - self.executed_qty - self.prevented_qty
 
     @property
-    def locks(self) -> bool:
-        """Whether the order reserves funds up front (MARKET orders settle from free balance)."""
-        return self.type != "MARKET"
+    def executes_as_market(self) -> bool:
+        return self.type == "MARKET" or self.type in STOP_MARKET_TYPES
+
+    @property
+    def is_conditional(self) -> bool:
+        return self.type in CONDITIONAL_TYPES
+
+    def visible_part(self) -> Decimal:
+        """What a resting order shows on the book: all of it, or an iceberg's next part."""
+        return min(self.iceberg_qty, self.remaining) if self.iceberg_qty > 0 else self.remaining
 
     def record_fill(self, qty: Decimal, quote: Decimal, now: int) -> None:
         self.executed_qty += qty
@@ -117,7 +149,57 @@ class Order:
             working_time=self.working_time,
             is_working=self.is_working,
             orig_client_order_id=orig_client_order_id,
+            stop_price=self.stop_price,
+            iceberg_qty=self.iceberg_qty,
+            trailing_delta=self.trailing_delta,
+            trailing_time=self.trailing_time,
+            stp_mode=self.stp_mode,
+            strategy_id=self.strategy_id,
+            strategy_type=self.strategy_type,
+            prevented_qty=self.prevented_qty,
+            prevented_match_id=self.prevented_match_id,
+            expiry_reason=self.expiry_reason,
+            book_qty=self.display if self.is_working and not self.pending and self.remaining > 0 else ZERO,
         )
+
+    # -- conditional orders ------------------------------------------------------------------------
+
+    def start_trailing(self, last_price: Decimal | None, now: int) -> None:
+        """A trailing order without stopPrice tracks from the last price at placement (FAQ scenario E)."""
+        if self.trailing_delta and self.stop_price == 0 and last_price is not None:
+            self.trail_extreme, self.trailing_time = last_price, now
+
+    def observe(self, price: Decimal, now: int) -> bool:
+        """Feed one trade price to a pending conditional order; True when it fires.
+
+        Plain stops fire once the price reaches stopPrice. Trailing stops first wait for stopPrice
+        (if any), then track the best price since and fire on a move of trailingDelta BIPS against it
+        (trailing-stop-faq.md).
+        """
+        if not self.trailing_delta:
+            return stop_reached(self.side, self.type, self.stop_price, price)
+        if self.trail_extreme is None:
+            if self.stop_price > 0 and not stop_reached(self.side, self.type, self.stop_price, price):
+                return False
+            self.trail_extreme, self.trailing_time = price, now
+            return False
+        delta = Decimal(self.trailing_delta) / BIPS
+        if self.side == SELL:
+            if price <= self.trail_extreme * (1 - delta):
+                return True
+            self.trail_extreme = max(self.trail_extreme, price)
+        else:
+            if price >= self.trail_extreme * (1 + delta):
+                return True
+            self.trail_extreme = min(self.trail_extreme, price)
+        return False
+
+
+def stop_reached(side: str, type: str, stop_price: Decimal, price: Decimal) -> bool:
+    """Whether `price` meets the stop condition: BUY STOP_LOSS and SELL TAKE_PROFIT when price >= stop,
+    SELL STOP_LOSS and BUY TAKE_PROFIT when price <= stop."""
+    rising = type.startswith("STOP_LOSS") == (side == BUY)
+    return price >= stop_price if rising else price <= stop_price
 
 
 def validate_params(
@@ -127,14 +209,38 @@ def validate_params(
     quote_order_qty: Decimal | None,
     price: Decimal | None,
     tif: str | None,
+    stop_price: Decimal | None = None,
+    trailing_delta: int | None = None,
 ) -> None:
     """Raise the error Binance gives for a missing, unexpected or invalid order parameter."""
     if side not in (BUY, SELL):
         raise SimError(-1117, "Invalid side.")
     if type not in ORDER_TYPES:
         raise SimError(-1116, "Invalid orderType.")
-    if tif is not None and tif not in TIME_IN_FORCES and type == "LIMIT":
+    if tif is not None and tif not in TIME_IN_FORCES and type in LIMIT_PRICED_TYPES:
         raise SimError(-1115, "Invalid timeInForce.")
+    if type in CONDITIONAL_TYPES:
+        if stop_price is None and trailing_delta is None:
+            raise SimError(-1102, "Param 'stopPrice' or 'trailingDelta' must be sent, but both were empty/null!")
+        if quantity is None:
+            raise mandatory("quantity")
+        if quote_order_qty is not None:
+            raise not_required("quoteOrderQty")
+        if type in STOP_LIMIT_TYPES:
+            if tif is None:
+                raise mandatory("timeInForce")
+            if price is None:
+                raise mandatory("price")
+        else:
+            if tif is not None:
+                raise not_required("timeInForce")
+            if price is not None:
+                raise not_required("price")
+        return
+    if stop_price is not None:
+        raise not_required("stopPrice")
+    if trailing_delta is not None:
+        raise not_required("trailingDelta")
     if type == "LIMIT":
         if tif is None:
             raise mandatory("timeInForce")

@@ -8,6 +8,11 @@ from tui.domain.filters import SymbolRules
 
 from .engine import SymbolSpec
 
+ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+# TRANSFER needs trade groups, which the simulator does not have. The default stays NONE (the demo
+# account may trade with itself unless an order asks otherwise), as in stp_faq.md's example symbol.
+STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT")
+
 DEMO_ACCOUNT = "demo"
 DEMO_BALANCES: dict[str, Decimal] = {
     "USDT": Decimal("10000"),
@@ -45,7 +50,17 @@ def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str) 
             market_max_qty=Decimal(market_max_qty),
             base_asset_precision=8,
             quote_asset_precision=8,
-            order_types=("LIMIT", "LIMIT_MAKER", "MARKET"),
+            order_types=ORDER_TYPES,
+            iceberg_allowed=True,
+            allow_trailing_stop=True,
+            iceberg_parts=10,
+            min_trailing_above_delta=10,
+            max_trailing_above_delta=2000,
+            min_trailing_below_delta=10,
+            max_trailing_below_delta=2000,
+            max_num_algo_orders=5,
+            default_stp_mode="NONE",
+            allowed_stp_modes=STP_MODES,
         )
     )
 

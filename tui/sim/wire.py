@@ -50,6 +50,25 @@ def symbol_filters(r: SymbolRules) -> list[Json]:
             "applyMaxToMarket": r.apply_max_to_market,
             "avgPriceMins": 5,
         },
+        *([{"filterType": "ICEBERG_PARTS", "limit": r.iceberg_parts}] if r.iceberg_parts else []),
+        *(
+            [
+                {
+                    "filterType": "TRAILING_DELTA",
+                    "minTrailingAboveDelta": r.min_trailing_above_delta,
+                    "maxTrailingAboveDelta": r.max_trailing_above_delta,
+                    "minTrailingBelowDelta": r.min_trailing_below_delta,
+                    "maxTrailingBelowDelta": r.max_trailing_below_delta,
+                }
+            ]
+            if r.max_trailing_above_delta or r.max_trailing_below_delta
+            else []
+        ),
+        *(
+            [{"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": r.max_num_algo_orders}]
+            if r.max_num_algo_orders
+            else []
+        ),
     ]
 
 
@@ -65,12 +84,12 @@ def symbol_info(r: SymbolRules) -> Json:
         "baseCommissionPrecision": r.base_asset_precision,
         "quoteCommissionPrecision": r.quote_asset_precision,
         "orderTypes": list(r.order_types),
-        "icebergAllowed": False,
+        "icebergAllowed": r.iceberg_allowed,
         "ocoAllowed": False,
         "otoAllowed": False,
         "opoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
-        "allowTrailingStop": False,
+        "allowTrailingStop": r.allow_trailing_stop,
         "cancelReplaceAllowed": False,
         "amendAllowed": False,
         "pegInstructionsAllowed": False,
@@ -79,18 +98,54 @@ def symbol_info(r: SymbolRules) -> Json:
         "filters": symbol_filters(r),
         "permissions": [],
         "permissionSets": [["SPOT"]],
-        "defaultSelfTradePreventionMode": "NONE",
-        "allowedSelfTradePreventionModes": ["NONE"],
+        "defaultSelfTradePreventionMode": r.default_stp_mode,
+        "allowedSelfTradePreventionModes": list(r.allowed_stp_modes),
     }
 
 
 # --- orders ----------------------------------------------------------------------------------------
 
 
+_CONDITIONAL = ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+
+
 def _working_time(o: Any) -> int:
-    """When the order started working; orders that never rested report their creation time."""
+    """When the order started working: -1 for a conditional order still waiting for its trigger;
+    other orders that never rested report their creation time."""
     wt = getattr(o, "working_time", None)
-    return wt if isinstance(wt, int) and wt >= 0 else o.time
+    if isinstance(wt, int) and wt >= 0:
+        return wt
+    return -1 if o.type in _CONDITIONAL else o.time
+
+
+def _conditional_fields(o: Any, *, status: bool = False) -> Json:
+    """stopPrice .. strategyType as "Conditional fields in Order Responses" lists them.
+
+    `status` replies (order.status, openOrders, allOrders) always carry stopPrice and icebergQty."""
+    out: Json = {}
+    if status or o.type in _CONDITIONAL:
+        out["stopPrice"] = d8(o.stop_price)
+    if status or o.iceberg_qty > 0:
+        out["icebergQty"] = d8(o.iceberg_qty)
+    if o.trailing_delta:
+        out["trailingDelta"] = o.trailing_delta
+        out["trailingTime"] = o.trailing_time
+    if o.strategy_id is not None:
+        out["strategyId"] = o.strategy_id
+    if o.strategy_type is not None:
+        out["strategyType"] = o.strategy_type
+    return out
+
+
+def _stp_fields(o: Any, *, with_match_id: bool) -> Json:
+    out: Json = {"selfTradePreventionMode": o.stp_mode}
+    if o.prevented_qty > 0:
+        if with_match_id and o.prevented_match_id is not None:
+            out["preventedMatchId"] = o.prevented_match_id
+        out["preventedQuantity"] = d8(o.prevented_qty)
+    if o.status == "EXPIRED" and o.expiry_reason:
+        out["expiryReason"] = o.expiry_reason
+    return out
 
 
 def order_ack(o: Any, transact_time: int) -> Json:
@@ -115,8 +170,9 @@ def order_result(o: Any, transact_time: int) -> Json:
         "timeInForce": o.time_in_force,
         "type": o.type,
         "side": o.side,
+        **_conditional_fields(o),
         "workingTime": _working_time(o),
-        "selfTradePreventionMode": "NONE",
+        **_stp_fields(o, with_match_id=False),
     }
 
 
@@ -130,8 +186,25 @@ def fill_json(f: Any) -> Json:
     }
 
 
-def order_full(o: Any, transact_time: int, fills: Any) -> Json:
-    return {**order_result(o, transact_time), "fills": [fill_json(f) for f in fills]}
+def prevented_match_json(m: Any) -> Json:
+    """One entry of `preventedMatches` in a FULL order.place reply (stp_faq.md scenarios B-G)."""
+    out: Json = {"preventedMatchId": m.match_id, "makerOrderId": m.maker_order_id, "price": d8(m.price)}
+    if m.taker_prevented > 0:
+        out["takerPreventedQuantity"] = d8(m.taker_prevented)
+    if m.maker_prevented > 0:
+        out["makerPreventedQuantity"] = d8(m.maker_prevented)
+    return out
+
+
+def order_full(o: Any, transact_time: int, fills: Any, prevented: Any = ()) -> Json:
+    result = order_result(o, transact_time)
+    stp: Json = {
+        k: result.pop(k) for k in ("selfTradePreventionMode", "preventedQuantity", "expiryReason") if k in result
+    }
+    result["fills"] = [fill_json(f) for f in fills]
+    if prevented:
+        result["preventedMatches"] = [prevented_match_json(m) for m in prevented]
+    return {**result, **stp}
 
 
 def order_status(o: Any) -> Json:
@@ -149,14 +222,13 @@ def order_status(o: Any) -> Json:
         "timeInForce": o.time_in_force,
         "type": o.type,
         "side": o.side,
-        "stopPrice": D8_ZERO,
-        "icebergQty": D8_ZERO,
+        **_conditional_fields(o, status=True),
         "time": o.time,
         "updateTime": o.update_time,
         "isWorking": bool(o.is_working),
         "workingTime": _working_time(o),
         "origQuoteOrderQty": d8(o.orig_quote_order_qty),
-        "selfTradePreventionMode": "NONE",
+        **_stp_fields(o, with_match_id=True),
     }
 
 
@@ -177,7 +249,8 @@ def cancel_report(o: Any, transact_time: int) -> Json:
         "timeInForce": o.time_in_force,
         "type": o.type,
         "side": o.side,
-        "selfTradePreventionMode": "NONE",
+        **_conditional_fields(o),
+        **_stp_fields(o, with_match_id=True),
     }
 
 
@@ -204,6 +277,22 @@ def account_trade(t: Any) -> Json:
 _EXPIRY_REASONS = {"IOC": "UNFILLED_IOC_QUANTITY_EXPIRED", "FOK": "UNFILLED_FOK_ORDER_EXPIRED"}
 
 
+def _prevention_fields(o: Any, m: Any) -> Json:
+    """v, A, B, u, U, Cs, pl, pL, pY of a TRADE_PREVENTION executionReport."""
+    is_taker = o.order_id == m.taker_order_id
+    return {
+        "v": m.match_id,
+        "A": d8(o.prevented_qty),
+        "B": d8(m.taker_prevented if is_taker else m.maker_prevented),
+        "u": -1,
+        "U": m.maker_order_id if is_taker else m.taker_order_id,
+        "Cs": m.symbol,
+        "pl": d8(m.qty),
+        "pL": d8(m.price),
+        "pY": d8(m.qty * m.price),
+    }
+
+
 def execution_report(ev: Any) -> Json:
     """`executionReport` for an engine OrderUpdated event (user-data-stream.md, Order Update)."""
     o = ev.order
@@ -221,8 +310,8 @@ def execution_report(ev: Any) -> Json:
         "f": o.time_in_force,
         "q": d8(o.orig_qty),
         "p": d8(o.price),
-        "P": D8_ZERO,
-        "F": D8_ZERO,
+        "P": d8(o.stop_price),
+        "F": d8(o.iceberg_qty),
         "g": -1,
         "C": (o.orig_client_order_id or "") if cancel else "",
         "x": ev.execution_type,
@@ -244,12 +333,22 @@ def execution_report(ev: Any) -> Json:
         "Z": d8(o.cum_quote_qty),
         "Y": d8(fill.quote_qty) if fill is not None else D8_ZERO,
         "Q": d8(o.orig_quote_order_qty),
-        "V": "NONE",
+        "V": o.stp_mode,
     }
+    if o.trailing_delta:
+        report["d"] = o.trailing_delta
+        report["D"] = o.trailing_time
+    if o.strategy_id is not None:
+        report["j"] = o.strategy_id
+    if o.strategy_type is not None:
+        report["J"] = o.strategy_type
+    prevented = getattr(ev, "prevented", None)
+    if ev.execution_type == "TRADE_PREVENTION" and prevented is not None:
+        report.update(_prevention_fields(o, prevented))
     if o.is_working and o.working_time >= 0:
         report["W"] = o.working_time
     if o.status == "EXPIRED":
-        report["eR"] = _EXPIRY_REASONS.get(o.time_in_force, "INSUFFICIENT_LIQUIDITY")
+        report["eR"] = o.expiry_reason or _EXPIRY_REASONS.get(o.time_in_force, "INSUFFICIENT_LIQUIDITY")
     return report
 
 

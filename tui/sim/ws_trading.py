@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .api_errors import ApiError
+from .orders import STP_MODES
 from .params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str, symbol
 from .wire import (
     account_trade,
@@ -31,6 +32,9 @@ ORDER_PARAMS = (
     "price",
     "quantity",
     "quoteOrderQty",
+    "stopPrice",
+    "trailingDelta",
+    "icebergQty",
     "newClientOrderId",
     "newOrderRespType",
     "selfTradePreventionMode",
@@ -48,7 +52,7 @@ def _place(call: Call, *, test: bool) -> Any:
     if resp_type is not None and resp_type not in _RESP_TYPES:
         raise ApiError(-1130, "Data sent for parameter 'newOrderRespType' is not valid.")
     stp = opt_str(p, "selfTradePreventionMode")
-    if stp not in (None, "NONE"):
+    if stp is not None and stp not in STP_MODES:
         raise ApiError(-1130, "Data sent for parameter 'selfTradePreventionMode' is not valid.")
     cid = opt_str(p, "newClientOrderId")
     if cid is not None and len(cid) > 36:
@@ -66,6 +70,12 @@ def _place(call: Call, *, test: bool) -> Any:
         price=opt_decimal(p, "price"),
         time_in_force=opt_str(p, "timeInForce"),
         new_client_order_id=cid,
+        stop_price=opt_decimal(p, "stopPrice"),
+        trailing_delta=opt_int(p, "trailingDelta"),
+        iceberg_qty=opt_decimal(p, "icebergQty"),
+        stp_mode=stp,
+        strategy_id=opt_int(p, "strategyId"),
+        strategy_type=opt_int(p, "strategyType"),
         test=test,
     )
     if test:
@@ -90,7 +100,7 @@ def _place(call: Call, *, test: bool) -> Any:
         return order_ack(order, transact)
     if resp_type == "RESULT":
         return order_result(order, transact)
-    return order_full(order, transact, result.fills)
+    return order_full(order, transact, result.fills, result.prevented)
 
 
 def order_place(call: Call) -> Any:
