@@ -137,3 +137,64 @@ async def test_invalid_price_shows_an_error_and_sends_nothing(make_trading_app, 
         await pilot.pause(0.3)
         assert sim.engine.all_orders(DEMO, "BTCUSDT") == []
         assert _orders(app).row_count == 0
+
+
+async def test_stop_limit_sell_with_trailing_delta_through_the_form(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select
+
+    from tui.domain.orders import OrderType
+    from tui.screens.confirm import ConfirmScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        bid = _book(app).snapshot.bids[0][0]
+        await pilot.press("s")
+        form = await _fill_form(pilot, app)
+        form.query_one("#type", Select).value = OrderType.STOP_LOSS_LIMIT
+        await pilot.pause()
+        assert form.query_one("#stop-row").display and form.query_one("#trailing-row").display
+        assert not form.query_one("#quote-row").display
+        form.query_one("#price", Input).value = f"{(bid * Decimal('0.95')).quantize(Decimal('0.01'))}"
+        form.query_one("#quantity", Input).value = "0.001"
+        form.query_one("#trailing_delta", Input).value = "200"
+        await pilot.pause()
+        summary = str(form.query_one("#summary").render())
+        assert "falls 2 %" in summary  # the resulting trigger is shown
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="preview + confirmation")
+        assert "Commission (order.test)" in app.screen.question and "trailing 200 bips" in app.screen.question
+        await pilot.press("y")
+        await wait_until(pilot, lambda: _orders(app).row_count == 1, what="stop order in open orders")
+        (order,) = sim.engine.open_orders(DEMO)
+        assert order.type == "STOP_LOSS_LIMIT" and not order.is_working
+
+
+async def test_preview_rejection_sends_nothing(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select
+
+    from tui.domain.orders import OrderType
+    from tui.messages import OrderRejected
+
+    seen: dict[int, OrderRejected] = {}
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, OrderRejected):
+            seen[id(message)] = message
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await _ready(pilot, app)
+        ask = _book(app).snapshot.asks[0][0]
+        await pilot.press("b")
+        form = await _fill_form(pilot, app)
+        form.query_one("#type", Select).value = OrderType.STOP_LOSS
+        await pilot.pause()
+        # A BUY stop below the last price would trigger at once: the exchange's order.test says so.
+        form.query_one("#stop_price", Input).value = f"{(ask * Decimal('0.9')).quantize(Decimal('0.01'))}"
+        form.query_one("#quantity", Input).value = "0.001"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: seen, what="preview rejection")
+        (rejected,) = seen.values()
+        assert rejected.code == -2010 and "nothing was sent" in rejected.msg
+        assert sim.engine.all_orders(DEMO, "BTCUSDT") == []

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal as D
 
 from tests.unit.test_filters import RULES
@@ -5,6 +6,7 @@ from tui.domain.order_entry import parse_order_entry
 from tui.domain.orders import CommissionRates, OrderType, Side, TimeInForce
 
 FEES = CommissionRates(maker=D("0.001"), taker=D("0.001"))
+ALL_TYPES = replace(RULES, order_types=tuple(t.value for t in OrderType), iceberg_parts=10)
 
 
 def test_valid_limit_order_gives_request_notional_and_fee() -> None:
@@ -65,3 +67,56 @@ def test_decimal_comma_is_refused_not_guessed() -> None:
     entry = parse_order_entry(RULES, side=Side.BUY, order_type=OrderType.LIMIT, price_text="60000", quantity_text="0,5")
     assert entry.request is None
     assert "decimal point" in entry.errors["quantity"]
+
+
+def test_each_type_takes_its_own_fields() -> None:
+    from tui.domain.order_entry import fields_for
+
+    assert fields_for(OrderType.MARKET) == {"quantity", "quote"}
+    assert "stop" in fields_for(OrderType.STOP_LOSS_LIMIT) and "tif" in fields_for(OrderType.STOP_LOSS_LIMIT)
+    assert "price" not in fields_for(OrderType.TAKE_PROFIT)
+
+
+def test_stop_orders_need_a_stop_price_or_a_trailing_delta() -> None:
+    none = parse_order_entry(ALL_TYPES, side=Side.SELL, order_type=OrderType.STOP_LOSS, quantity_text="0.001")
+    assert none.request is None and "stop price" in none.errors["stop_price"].lower()
+    stop = parse_order_entry(
+        ALL_TYPES, side=Side.SELL, order_type=OrderType.STOP_LOSS, quantity_text="0.001", stop_text="55000"
+    )
+    assert stop.request is not None and stop.request.stop_price == D("55000") and stop.request.time_in_force is None
+    trail = parse_order_entry(
+        ALL_TYPES,
+        side=Side.SELL,
+        order_type=OrderType.STOP_LOSS_LIMIT,
+        quantity_text="0.001",
+        price_text="55000",
+        trailing_text="200",
+    )
+    assert (
+        trail.request is not None
+        and trail.request.trailing_delta == 200
+        and trail.request.time_in_force is TimeInForce.GTC
+    )
+    bad = parse_order_entry(
+        ALL_TYPES, side=Side.SELL, order_type=OrderType.STOP_LOSS, quantity_text="0.001", trailing_text="1.5"
+    )
+    assert "basis points" in bad.errors["trailing_delta"]
+
+
+def test_trailing_trigger_follows_the_side() -> None:
+    from tui.domain.order_entry import trailing_trigger
+
+    assert trailing_trigger(Side.SELL, D("60000"), 100) == D("59400")  # 1 % below the peak
+    assert trailing_trigger(Side.BUY, D("60000"), 100) == D("60600")  # 1 % above the trough
+
+
+def test_iceberg_needs_enough_parts() -> None:
+    entry = parse_order_entry(
+        ALL_TYPES,
+        side=Side.BUY,
+        order_type=OrderType.LIMIT,
+        price_text="60000",
+        quantity_text="0.01",
+        iceberg_text="0.0001",
+    )
+    assert entry.request is None and "ICEBERG_PARTS" in entry.errors["iceberg_qty"]

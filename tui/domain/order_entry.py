@@ -43,6 +43,41 @@ def _parse_amount(text: str, label: str) -> tuple[Decimal | None, str | None]:
     return value, None
 
 
+# Which inputs each order type takes (web-socket-api.md, order.place "mandatory parameters").
+FIELDS: dict[OrderType, frozenset[str]] = {
+    OrderType.LIMIT: frozenset({"price", "quantity", "tif", "iceberg"}),
+    OrderType.LIMIT_MAKER: frozenset({"price", "quantity", "iceberg"}),
+    OrderType.MARKET: frozenset({"quantity", "quote"}),
+    OrderType.STOP_LOSS: frozenset({"quantity", "stop"}),
+    OrderType.TAKE_PROFIT: frozenset({"quantity", "stop"}),
+    OrderType.STOP_LOSS_LIMIT: frozenset({"price", "quantity", "tif", "stop", "iceberg"}),
+    OrderType.TAKE_PROFIT_LIMIT: frozenset({"price", "quantity", "tif", "stop", "iceberg"}),
+}
+
+
+def fields_for(order_type: OrderType) -> frozenset[str]:
+    return FIELDS[order_type]
+
+
+def trailing_trigger(side: Side, reference: Decimal, bips: int) -> Decimal:
+    """Where a trailing order would trigger if the price turned now: SELLs trail the peak and fire
+    `bips` below it, BUYs trail the trough and fire `bips` above it (trailing-stop FAQ)."""
+    step = Decimal(bips) / Decimal(10_000)
+    return reference * (1 - step) if side is Side.SELL else reference * (1 + step)
+
+
+def _parse_bips(text: str) -> tuple[int | None, str | None]:
+    text = text.strip()
+    if not text:
+        return None, None
+    if not text.isdigit():
+        return None, f"Trailing delta is a whole number of basis points, like 100 for 1 % (got {text!r})."
+    value = int(text)
+    if value <= 0:
+        return None, "Trailing delta must be greater than zero."
+    return value, None
+
+
 def parse_order_entry(
     rules: SymbolRules,
     *,
@@ -51,23 +86,46 @@ def parse_order_entry(
     price_text: str = "",
     quantity_text: str = "",
     quote_text: str = "",
+    stop_text: str = "",
+    trailing_text: str = "",
+    iceberg_text: str = "",
     time_in_force: TimeInForce = TimeInForce.GTC,
     reference_price: Decimal | None = None,
     commission: CommissionRates | None = None,
 ) -> OrderEntry:
+    needs = fields_for(order_type)
     errors: dict[str, str] = {}
     market = order_type is OrderType.MARKET
-    price, err = (None, None) if market else _parse_amount(price_text, "Price")
-    if err:
-        errors["price"] = err
+
+    def amount(name: str, text: str, label: str) -> Decimal | None:
+        value, err = _parse_amount(text, label)
+        if err:
+            errors[name] = err
+        return value
+
+    price = amount("price", price_text, "Price") if "price" in needs else None
     quantity, err = _parse_amount(quantity_text, "Quantity")
     if err:
         errors["quantity"] = err
-    quote, err = _parse_amount(quote_text, "Quote amount") if market else (None, None)
-    if err:
-        errors["quote_order_qty"] = err
-    if not market and price is None and "price" not in errors:
-        errors["price"] = "Price is required for a limit order."
+    quote = amount("quote_order_qty", quote_text, "Quote amount") if "quote" in needs else None
+    stop_price = trailing = iceberg = None
+    if "stop" in needs:
+        stop_price, err = _parse_amount(stop_text, "Stop price")
+        if err:
+            errors["stop_price"] = err
+        trailing, err = _parse_bips(trailing_text)
+        if err:
+            errors["trailing_delta"] = err
+        if stop_price is None and trailing is None and not errors.keys() & {"stop_price", "trailing_delta"}:
+            errors["stop_price"] = (
+                "Give a stop price, a trailing delta, or both (the stop price then activates the trail)."
+            )
+    if "iceberg" in needs:
+        iceberg, err = _parse_amount(iceberg_text, "Iceberg quantity")
+        if err:
+            errors["iceberg_qty"] = err
+    if "price" in needs and price is None and "price" not in errors:
+        errors["price"] = "Price is required for this order type."
     if market and quantity is None and quote is None and not errors:
         errors["quantity"] = f"Enter a quantity in {rules.base_asset} or an amount in {rules.quote_asset}."
     if market and quantity is not None and quote is not None:
@@ -76,12 +134,11 @@ def parse_order_entry(
         errors["quantity"] = "Quantity is required."
 
     notional: Decimal | None = None
-    if price is not None and quantity is not None:
-        notional = price * quantity
+    execution_price = price or stop_price or reference_price
+    if quantity is not None and execution_price is not None:
+        notional = quantity * execution_price
     elif market and quote is not None:
         notional = quote
-    elif market and quantity is not None and reference_price is not None:
-        notional = quantity * reference_price
     fee: Decimal | None = None
     fee_asset = rules.base_asset if side is Side.BUY else rules.quote_asset
     if notional is not None and commission is not None:
@@ -101,9 +158,14 @@ def parse_order_entry(
             quantity=quantity,
             quote_order_qty=quote,
             reference_price=reference_price,
+            side=side.value,
+            stop_price=stop_price,
+            trailing_delta=trailing,
+            iceberg_qty=iceberg,
         )
         for failure in checked.failures:
-            key = failure.field if failure.field in ("price", "quantity", "quote_order_qty") else "form"
+            known = ("price", "quantity", "quote_order_qty", "stop_price", "trailing_delta", "iceberg_qty")
+            key = failure.field if failure.field in known else "form"
             errors.setdefault(key, f"{failure.message} ({failure.filter})")
     if errors:
         return OrderEntry(None, errors, notional, fee, fee_asset)
@@ -114,6 +176,9 @@ def parse_order_entry(
         quantity=quantity,
         quote_order_qty=quote,
         price=price,
-        time_in_force=time_in_force if order_type is OrderType.LIMIT else None,
+        time_in_force=time_in_force if "tif" in needs else None,
+        stop_price=stop_price,
+        trailing_delta=trailing,
+        iceberg_qty=iceberg,
     )
     return OrderEntry(request, {}, notional, fee, fee_asset)

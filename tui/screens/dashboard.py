@@ -40,7 +40,7 @@ from .confirm import ConfirmScreen
 from .export import ExportScreen
 from .help import HelpScreen
 from .options import OptionsScreen
-from .order_form import OrderFormContext, OrderFormScreen
+from .order_form import OrderFormContext, OrderFormScreen, describe_request
 from .symbol_picker import SymbolPicker
 
 INTERVALS = ("1s", "1m", "5m", "15m", "1h", "4h", "1d")
@@ -194,7 +194,7 @@ class DashboardScreen(Screen[None]):
         self.query_one(HeaderBar).statuses = tuple(self.statuses.items())
 
     # -- actions --------------------------------------------------------------------------------
-    def action_order(self, side: str) -> None:
+    def action_order(self, side: str, draft: OrderRequest | None = None) -> None:
         if not self._require_ready():
             return
         # Prefill only from this symbol's live data: a stale or previous-symbol price could turn
@@ -208,15 +208,34 @@ class DashboardScreen(Screen[None]):
             best_ask=book.asks[0][0] if book and book.asks else None,
             last_price=ticker.last_price if ticker else None,
             commission=self.commission,
+            draft=draft,
         )
 
         def submitted(request: OrderRequest | None) -> None:
             if request is not None:
-                self.place_order(request)
+                self.preview_and_place(request)
 
         self.app.push_screen(OrderFormScreen(context), submitted)
 
     @work(group="orders", exit_on_error=False)
+    async def preview_and_place(self, request: OrderRequest) -> None:
+        """order.test with commission rates first (nothing reaches the book), then confirm, then send."""
+        try:
+            rates = await self.session.test_order(request, compute_commission_rates=True)
+        except ExchangeError as exc:
+            self.post_message(OrderRejected(request, exc.code, f"{exc.msg} (preview: nothing was sent)"))
+            return
+        text = describe_request(request, self.session.rules[request.symbol])
+        if rates is not None:
+            std = rates.standard
+            text += f"\nCommission (order.test): maker {std.maker * 100:.3f} % · taker {std.taker * 100:.3f} %"
+            if rates.discount_enabled_for_account and rates.discount_enabled_for_symbol:
+                text += f", {rates.discount * 100:.0f} % off when paid in {rates.discount_asset}"
+        if await self.app.push_screen_wait(ConfirmScreen(text)):
+            await self.place_order(request)
+        else:  # Back: the form again, as it was typed
+            self.action_order(request.side.value, draft=request)
+
     async def place_order(self, request: OrderRequest) -> None:
         # A client order id on every order: if the response is lost we can still find the order.
         request = replace(request, client_order_id=request.client_order_id or new_client_order_id())

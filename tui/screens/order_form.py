@@ -18,9 +18,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.filters import SymbolRules
 from ..domain.money import fmt, wire
-from ..domain.order_entry import OrderEntry, parse_order_entry
+from ..domain.order_entry import OrderEntry, fields_for, parse_order_entry, trailing_trigger
 from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, TimeInForce
-from .confirm import ConfirmScreen
 
 
 @dataclass(frozen=True)
@@ -33,17 +32,13 @@ class OrderFormContext:
     best_ask: Decimal | None = None
     last_price: Decimal | None = None
     commission: CommissionRates | None = None
+    draft: OrderRequest | None = None  # what the person typed before going Back from the confirmation
 
     @property
     def reference_price(self) -> Decimal | None:
         if self.best_bid is not None and self.best_ask is not None:
             return (self.best_bid + self.best_ask) / 2
         return self.last_price
-
-
-# The types this form can fill in completely. Stop/take-profit types need stop-price, trailing and
-# iceberg inputs (issue 6's order form); offering them without those would only earn a rejection.
-FORM_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.MARKET)
 
 
 class OrderFormScreen(ModalScreen[OrderRequest | None]):
@@ -92,7 +87,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             with Horizontal(classes="row"):
                 yield Label("Type")
                 yield Select(
-                    [(t.value, t) for t in FORM_TYPES if t.value in rules.order_types],
+                    [(t.value, t) for t in OrderType if t.value in rules.order_types],
                     value=OrderType.LIMIT,
                     allow_blank=False,
                     compact=True,
@@ -125,6 +120,30 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                     id="quote_order_qty",
                 )
             yield Static(classes="field-error", id="quote_order_qty-error")
+            with Horizontal(classes="row", id="stop-row"):
+                yield Label(f"Stop {rules.quote_asset}")
+                yield Input(
+                    placeholder="trigger (or activation) price", restrict=r"[0-9.]*", compact=True, id="stop_price"
+                )
+            yield Static(classes="field-error", id="stop_price-error")
+            with Horizontal(classes="row", id="trailing-row"):
+                yield Label("Trailing Δ bips")
+                yield Input(
+                    placeholder="e.g. 100 = 1 %; optional with a stop price",
+                    restrict=r"[0-9]*",
+                    compact=True,
+                    id="trailing_delta",
+                )
+            yield Static(classes="field-error", id="trailing_delta-error")
+            with Horizontal(classes="row", id="iceberg-row"):
+                yield Label(f"Iceberg {rules.base_asset}")
+                yield Input(
+                    placeholder="optional: visible part of the quantity",
+                    restrict=r"[0-9.]*",
+                    compact=True,
+                    id="iceberg_qty",
+                )
+            yield Static(classes="field-error", id="iceberg_qty-error")
             with Horizontal(classes="row", id="tif-row"):
                 yield Label("Time in force")
                 yield Select(
@@ -141,9 +160,25 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                 yield Button("Review [ctrl+s]", variant="primary", compact=True, id="submit")
 
     def on_mount(self) -> None:
+        if self.context.draft is not None:
+            self._fill(self.context.draft)
         self._layout_for_type()
         self._refresh(show_errors=False)
         self.query_one("#quantity", Input).focus()
+
+    def _fill(self, draft: OrderRequest) -> None:
+        self.query_one("#type", Select).value = draft.type
+        if draft.time_in_force is not None:
+            self.query_one("#tif", Select).value = draft.time_in_force
+        for name, value in (
+            ("price", draft.price),
+            ("quantity", draft.quantity),
+            ("quote_order_qty", draft.quote_order_qty),
+            ("stop_price", draft.stop_price),
+            ("iceberg_qty", draft.iceberg_qty),
+        ):
+            self.query_one(f"#{name}", Input).value = wire(value) if value is not None else ""
+        self.query_one("#trailing_delta", Input).value = str(draft.trailing_delta or "")
 
     # -- reading the form -------------------------------------------------------------------
     @property
@@ -159,19 +194,33 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             self.context.rules,
             side=self.side,
             order_type=self.order_type,
-            price_text=self.query_one("#price", Input).value,
+            price_text=self.query_one("#price", Input).value if "price" in self.needs else "",
             quantity_text=self.query_one("#quantity", Input).value,
-            quote_text=self.query_one("#quote_order_qty", Input).value,
+            quote_text=self.query_one("#quote_order_qty", Input).value if "quote" in self.needs else "",
+            stop_text=self.query_one("#stop_price", Input).value if "stop" in self.needs else "",
+            trailing_text=self.query_one("#trailing_delta", Input).value if "stop" in self.needs else "",
+            iceberg_text=self.query_one("#iceberg_qty", Input).value if "iceberg" in self.needs else "",
             time_in_force=TimeInForce(self.query_one("#tif", Select).value),  # type: ignore[arg-type]
             reference_price=self.context.reference_price,
             commission=self.context.commission,
         )
 
+    @property
+    def needs(self) -> frozenset[str]:
+        """The inputs the chosen order type takes; every other row is hidden."""
+        return fields_for(self.order_type)
+
     def _layout_for_type(self) -> None:
-        market = self.order_type is OrderType.MARKET
-        self.query_one("#price-row").set_class(market, "hidden")
-        self.query_one("#quote-row").set_class(not market, "hidden")
-        self.query_one("#tif-row").set_class(self.order_type is not OrderType.LIMIT, "hidden")
+        needs = self.needs
+        for field, row in (
+            ("price", "#price-row"),
+            ("quote", "#quote-row"),
+            ("tif", "#tif-row"),
+            ("iceberg", "#iceberg-row"),
+        ):
+            self.query_one(row).set_class(field not in needs, "hidden")
+        self.query_one("#stop-row").set_class("stop" not in needs, "hidden")
+        self.query_one("#trailing-row").set_class("stop" not in needs, "hidden")
 
     def _refresh(self, *, show_errors: bool) -> None:
         rules = self.context.rules
@@ -181,7 +230,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         title.set_class(side is Side.BUY, "buy")
         title.set_class(side is Side.SELL, "sell")
         self.entry = entry = self._evaluate()
-        for name in ("price", "quantity", "quote_order_qty", "form"):
+        for name in ("price", "quantity", "quote_order_qty", "stop_price", "trailing_delta", "iceberg_qty", "form"):
             message = entry.errors.get(name, "") if show_errors else ""
             error = self.query_one(f"#{name}-error", Static)
             error.update(f"✕ {message}" if message else "")
@@ -192,6 +241,14 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             parts.append(f"Notional {approx}{fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}")
         if entry.fee is not None:
             parts.append(f"fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}")
+        trailing = self.query_one("#trailing_delta", Input).value.strip()
+        reference = self.context.reference_price
+        if "stop" in self.needs and trailing.isdigit() and int(trailing) > 0 and reference is not None:
+            trigger = trailing_trigger(side, reference, int(trailing))
+            turn = "falls" if side is Side.SELL else "rises"
+            parts.append(
+                f"trails: triggers if the price {turn} {int(trailing) / 100:g} % from its best, ≈ {fmt(trigger, rules.price_decimals)} now"
+            )
         bid, ask = self.context.best_bid, self.context.best_ask
         if bid is not None and ask is not None:
             parts.append(f"bid {fmt(bid, rules.price_decimals)} / ask {fmt(ask, rules.price_decimals)}")
@@ -233,16 +290,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         if entry is None or entry.request is None:
             self.app.bell()
             return
-        request = entry.request
-
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.dismiss(request)
-
-        self.app.push_screen(ConfirmScreen(describe_request(request, entry, self.context.rules)), confirmed)
+        # The dashboard previews it with order.test (commission rates) and asks for confirmation.
+        self.dismiss(entry.request)
 
 
-def describe_request(request: OrderRequest, entry: OrderEntry, rules: SymbolRules) -> str:
+def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntry | None = None) -> str:
     """One plain sentence of what will be sent, for the confirmation step."""
     amount = (
         f"{wire(request.quantity)} {rules.base_asset}"
@@ -252,6 +304,14 @@ def describe_request(request: OrderRequest, entry: OrderEntry, rules: SymbolRule
     where = f"at {wire(request.price)} {rules.quote_asset}" if request.price is not None else "at market"
     tif = f" {request.time_in_force.value}" if request.time_in_force else ""
     text = f"{request.side.value} {amount} {where}\n{request.type.value}{tif} on {request.symbol}"
+    if request.stop_price is not None:
+        text += f"\nstop {wire(request.stop_price)} {rules.quote_asset}"
+    if request.trailing_delta is not None:
+        text += f"\ntrailing {request.trailing_delta} bips ({request.trailing_delta / 100:g} %)"
+    if request.iceberg_qty is not None:
+        text += f"\niceberg: shows {wire(request.iceberg_qty)} {rules.base_asset} at a time"
+    if entry is None:
+        return text
     if entry.notional is not None:
         text += f"\nNotional ≈ {fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}"
     if entry.fee is not None:

@@ -10,12 +10,16 @@ from ..domain.money import fmt
 from ..domain.orders import Order
 
 
+def _plain(value) -> str:  # type: ignore[no-untyped-def]
+    return fmt(value, 8).rstrip("0").rstrip(".")
+
+
 class OpenOrdersTable(DataTable[str]):
     DEFAULT_CSS = """
     OpenOrdersTable { height: 1fr; }
     """
 
-    COLUMNS = ("Symbol", "Side", "Type", "Price", "Qty", "Filled", "Status", "Id")
+    COLUMNS = ("Symbol", "Side", "Type", "Price", "Stop", "Qty", "Filled", "Status", "Id")
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -49,6 +53,7 @@ class OpenOrdersTable(DataTable[str]):
                 side,
                 order.type,
                 fmt(order.price, 8).rstrip("0").rstrip(".") if order.price else "MARKET",
+                _plain(order.stop_price) if order.stop_price else ("trail" if order.trailing_delta else ""),
                 fmt(order.orig_qty, 8).rstrip("0").rstrip("."),
                 fmt(order.executed_qty, 8).rstrip("0").rstrip(".") or "0",
                 order.status,
