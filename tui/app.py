@@ -26,7 +26,7 @@ from .exchange.options_session import OptionsSession
 from .exchange.session import Session
 from .messages import ConnectionStatus, SessionReady
 from .screens.dashboard import DashboardScreen
-from .theme import BID_ASK_DEFAULTS, BINANCE_DARK
+from .themes import BID_ASK_DEFAULTS, DEFAULT_THEME, load_themes, remember_theme, remembered_theme
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,17 @@ class TradingApp(App[None]):
         return dict(BID_ASK_DEFAULTS)
 
     def on_mount(self) -> None:
-        self.register_theme(BINANCE_DARK)
-        self.theme = BINANCE_DARK.name
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        names = {t.name for t in loaded.themes}
+        wanted = remembered_theme()
+        self.theme = (
+            wanted if wanted in self.available_themes else (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
+        )
+        self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
+        for problem in loaded.problems:
+            self.notify(f"Theme skipped: {problem}", severity="warning", timeout=10)
         self.push_screen(self.dashboard)
         self.session.on_status = self._session_status
         self.connect()

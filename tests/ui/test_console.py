@@ -15,6 +15,7 @@ from tui.messages import OrderRejected
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.header_bar import HeaderBar
+from tui.widgets.status_bar import StatusBar
 from tui.widgets.trades_tape import TradesTape
 
 
@@ -110,9 +111,8 @@ async def test_stream_drop_marks_the_book_stale_then_resyncs_with_no_stale_level
     seen: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        app.dashboard.query_one(HeaderBar).watch(
-            app.dashboard.query_one(HeaderBar), "statuses", lambda s: seen.append(dict(s).get("book", ""))
-        )
+        bar = app.dashboard.query_one(StatusBar)
+        bar.watch(bar, "snapshot", lambda snap: seen.append(dict(snap.states).get("book", "")))
         before = _book(app).snapshot.update_id
         await sim.streams.close_all()
         await wait_until(pilot, lambda: any(state != "live" for state in seen), what="book marked not live")
@@ -220,3 +220,17 @@ async def test_enter_in_the_confirmation_goes_back_instead_of_sending(make_tradi
         await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="back to the form")
         await pilot.pause(0.3)
         assert sim.engine.all_orders("demo", "BTCUSDT") == []
+
+
+async def test_status_bar_shows_states_latency_clock_and_rate_limit_gauges(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        bar = app.dashboard.query_one(StatusBar)
+        await wait_until(pilot, lambda: bar.snapshot.gauges and bar.snapshot.rtt_ms is not None, what="gauges")
+        states = dict(bar.snapshot.states)
+        assert states["ws-api"] == "live" and states["book"] == "live"
+        weight = bar.snapshot.gauges[0]
+        assert weight.label == "weight/1m" and weight.limit == 6000 and 0 < weight.used < weight.limit
+        text = str(bar.render())
+        assert "ws-api" in text and "rtt" in text and "clock" in text and "weight/1m" in text and "/6000" in text

@@ -91,6 +91,7 @@ DEFAULT_TOLERANCES = {
     "vega": Tolerance(absolute=0.5, relative=0.05),
 }
 MARK_IV_SLACK = 0.05  # the mark's implied vol may sit this far outside the bid/ask IVs
+SPOT_SLACK = 0.0005  # the venue's index when it computed may differ from ours by this much (5 bp)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def cross_check(
 
     The venue's exact model vol is not published (only bid/ask IV and the mark, rounded to a tick),
     so each greek is compared with the range Black-Scholes gives between the mid IV and the IV the
-    mark implies, widened by the tolerance. The mark is flagged if no vol can produce it (it breaks
+    mark implies, at the index ± `SPOT_SLACK` (ours and the venue's are fetched moments apart),
+    widened by the tolerance. The mark is flagged if no vol can produce it (it breaks
     no-arbitrage bounds) or the vol it implies lies outside the bid/ask IVs (± `MARK_IV_SLACK`).
     """
     contract = parse_option_symbol(venue.symbol)
@@ -127,7 +129,8 @@ def cross_check(
     if mark_iv is None or not (float(venue.bid_iv) - MARK_IV_SLACK <= mark_iv <= float(venue.ask_iv) + MARK_IV_SLACK):
         mismatched.append("mark_price")
     vols = [float(venue.mid_iv)] + ([mark_iv] if mark_iv is not None else [])
-    candidates = [bs_greeks(contract.side, spot, strike, t, vol) for vol in vols]
+    spots = (spot * (1 - SPOT_SLACK), spot, spot * (1 + SPOT_SLACK))
+    candidates = [bs_greeks(contract.side, s, strike, t, vol) for s in spots for vol in vols]
     for name in ("delta", "gamma", "theta", "vega"):
         published = float(getattr(venue, name))
         values = [getattr(c, name) for c in candidates]
@@ -135,4 +138,4 @@ def cross_check(
         nearest = min(max(published, low), high)  # the closest value the model allows
         if not tolerances[name].ok(published, nearest):
             mismatched.append(name)
-    return GreeksCheck(venue.symbol, candidates[-1], tuple(mismatched))
+    return GreeksCheck(venue.symbol, bs_greeks(contract.side, spot, strike, t, vols[-1]), tuple(mismatched))

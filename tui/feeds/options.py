@@ -94,45 +94,25 @@ class OptionsChainFeed:
 
     def _apply_ticker(self, event: OptionTickerEvent) -> None:
         old = self.quotes[event.symbol]
-        self.quotes[event.symbol] = self._checked(
-            OptionQuote(
-                old.symbol, old.mark, event.bid_iv, event.ask_iv, event.delta, event.gamma, event.theta, event.vega,
-                event.last, event.volume, old.low_limit, old.high_limit, old.min_qty, old.unit,
-            )
+        self.quotes[event.symbol] = OptionQuote(
+            old.symbol, old.mark, event.bid_iv, event.ask_iv, event.delta, event.gamma, event.theta, event.vega,
+            event.last, event.volume, old.low_limit, old.high_limit, old.min_qty, old.unit, old.mismatched,
         )  # fmt: skip
         self._dirty = True
 
     def _apply_mark(self, mark: MarkPrice) -> None:
+        """A mark poll: its mark, IVs and greeks are one consistent set, so the cross-check runs on
+        them (with the index fetched alongside), never on a mix of ticker and poll values."""
         old = self.quotes[mark.symbol]
-        self.quotes[mark.symbol] = self._checked(
-            OptionQuote(
-                old.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega,
-                old.last, old.volume, mark.low_price_limit, mark.high_price_limit, old.min_qty, old.unit,
-            )
+        mismatched: tuple[str, ...] = ()
+        if self.index is not None:
+            venue = VenueGreeks(mark.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega)
+            mismatched = cross_check(venue, self.index, _now_ms()).mismatched
+        self.quotes[mark.symbol] = OptionQuote(
+            old.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega,
+            old.last, old.volume, mark.low_price_limit, mark.high_price_limit, old.min_qty, old.unit, mismatched,
         )  # fmt: skip
         self._dirty = True
-
-    def _checked(self, quote: OptionQuote) -> OptionQuote:
-        """Attach the Black-Scholes cross-check of the venue's numbers (index and mid IV as inputs)."""
-        fields = (quote.mark, quote.bid_iv, quote.ask_iv, quote.delta, quote.gamma, quote.theta, quote.vega)
-        if self.index is None or any(v is None for v in fields):
-            return quote
-        assert quote.mark is not None and quote.bid_iv is not None and quote.ask_iv is not None
-        assert (
-            quote.delta is not None and quote.gamma is not None and quote.theta is not None and quote.vega is not None
-        )
-        venue = VenueGreeks(
-            quote.symbol,
-            quote.mark,
-            quote.bid_iv,
-            quote.ask_iv,
-            quote.delta,
-            quote.gamma,
-            quote.theta,
-            quote.vega,
-        )
-        check = cross_check(venue, self.index, _now_ms())
-        return OptionQuote(**{**quote.__dict__, "mismatched": check.mismatched})
 
     async def _poll_marks(self) -> None:
         while True:

@@ -35,6 +35,7 @@ from ..widgets.header_bar import HeaderBar
 from ..widgets.kline_chart import KlineChart
 from ..widgets.open_orders import OpenOrdersTable
 from ..widgets.order_book import OrderBookView
+from ..widgets.status_bar import Gauge, StatusBar, StatusSnapshot
 from ..widgets.trades_tape import TradesTape
 from .confirm import ConfirmScreen
 from .export import ExportScreen
@@ -92,6 +93,7 @@ class DashboardScreen(Screen[None]):
                     yield BalancesView(id="balances")
             with Vertical(id="trades-panel", classes="panel"):
                 yield TradesTape(id="trades")
+        yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +107,7 @@ class DashboardScreen(Screen[None]):
         header.symbol = self.symbol
         self._show_statuses()
         self.query_one(OpenOrdersTable).focus()
+        self.set_interval(1.0, self._show_statuses)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")
@@ -191,7 +194,27 @@ class DashboardScreen(Screen[None]):
         self._show_statuses()
 
     def _show_statuses(self) -> None:
-        self.query_one(HeaderBar).statuses = tuple(self.statuses.items())
+        """Connection states, round trip, clock offset and rate-limit gauges, read from the session
+        once a second (plain attribute reads: no I/O)."""
+        gauges = []
+        for usage in self.session.rate_limits.usage:
+            kind = (
+                "weight"
+                if usage.type == "REQUEST_WEIGHT"
+                else "orders"
+                if usage.type == "ORDERS"
+                else usage.type.lower()
+            )
+            window = f"{usage.interval_num}{usage.interval[0].lower()}"
+            gauges.append(Gauge(f"{kind}/{window}", usage.count, usage.limit))
+        gauges.sort(key=lambda g: (not g.label.startswith("weight"), g.label))
+        clock = self.session.clock
+        self.query_one(StatusBar).snapshot = StatusSnapshot(
+            states=tuple(self.statuses.items()),
+            rtt_ms=clock.rtt_ms,
+            offset_ms=clock.offset_ms if clock.rtt_ms is not None else None,
+            gauges=tuple(gauges[:3]),
+        )
 
     # -- actions --------------------------------------------------------------------------------
     def action_order(self, side: str, draft: OrderRequest | None = None) -> None:

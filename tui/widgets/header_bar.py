@@ -1,4 +1,4 @@
-"""Top line: symbol, last price, 24h change, and every connection's state written as a word."""
+"""Top line: symbol, last price, 24h change and the venue (connection states are in the status bar)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ class HeaderBar(Widget):
     symbol: reactive[str] = reactive("")
     ticker: reactive[Ticker24h | None] = reactive(None)
     venue: reactive[str] = reactive("")
-    statuses: reactive[tuple[tuple[str, str], ...]] = reactive(tuple)
     price_decimals: reactive[int] = reactive(2)
 
     def render(self) -> Text:
@@ -57,8 +56,4 @@ class HeaderBar(Widget):
             out.append("–  ", style=self.get_component_rich_style("header--dim"))
         if self.venue:
             out.append(f"│ {self.venue} ", style=self.get_component_rich_style("header--dim"))
-        for name, state in self.statuses:
-            style = self.get_component_rich_style("header--ok" if state == "live" else "header--warn")
-            out.append(f"│ {name} ", style=self.get_component_rich_style("header--dim"))
-            out.append(f"{STATE_MARKS.get(state, '?')} {state} ", style=style)
         return out
