@@ -12,6 +12,8 @@ from textual.widget import Widget
 from .header_bar import STATE_MARKS
 
 GAUGE_CELLS = 8
+COMPACT_BELOW = 110  # columns: below this, short names and the state word only when not live
+SHORT_NAMES = {"ws-api": "api", "market": "mkt", "account": "acct", "options-market": "opt", "options-user": "optu"}
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,9 @@ class StatusSnapshot:
     gauges: tuple[Gauge, ...] = ()
 
 
-def gauge_text(gauge: Gauge) -> str:
-    filled = min(GAUGE_CELLS, round(gauge.share * GAUGE_CELLS))
-    return f"{gauge.label} {'▮' * filled}{'▯' * (GAUGE_CELLS - filled)} {gauge.used}/{gauge.limit}"
+def gauge_text(gauge: Gauge, cells: int = GAUGE_CELLS) -> str:
+    filled = min(cells, round(gauge.share * cells))
+    return f"{gauge.label} {'▮' * filled}{'▯' * (cells - filled)} {gauge.used}/{gauge.limit}"
 
 
 class StatusBar(Widget):
@@ -53,19 +55,22 @@ class StatusBar(Widget):
 
     def render(self) -> Text:
         snap = self.snapshot
+        compact = self.size.width < COMPACT_BELOW
         out = Text(no_wrap=True, overflow="ellipsis")
         dim = self.get_component_rich_style("status--dim")
         for name, state in snap.states:
             style = self.get_component_rich_style("status--ok" if state == "live" else "status--warn")
-            out.append(f" {name} ", style=dim)
-            out.append(f"{STATE_MARKS.get(state, '?')} {state}", style=style)
-            out.append(" │", style=dim)
+            out.append(f" {SHORT_NAMES.get(name, name) if compact else name} ", style=dim)
+            # Compact: "●" alone means live; anything else is spelt out, so no state hides in a colour.
+            word = "" if compact and state == "live" else f" {state}"
+            out.append(f"{STATE_MARKS.get(state, '?')}{word}", style=style)
+            out.append(" │" if not compact else "", style=dim)
         if snap.rtt_ms is not None:
-            out.append(f" rtt {snap.rtt_ms:.0f} ms", style=dim)
+            out.append(f" {snap.rtt_ms:.0f}ms" if compact else f" rtt {snap.rtt_ms:.0f} ms", style=dim)
         if snap.offset_ms is not None:
-            out.append(f" · clock {snap.offset_ms:+.0f} ms │", style=dim)
-        for gauge in snap.gauges:
+            out.append(f" {snap.offset_ms:+.0f}" if compact else f" · clock {snap.offset_ms:+.0f} ms │", style=dim)
+        for gauge in snap.gauges[:1] if compact else snap.gauges:
             hot = gauge.share >= 0.8
             style = self.get_component_rich_style("status--hot" if hot else "status--dim")
-            out.append(" " + gauge_text(gauge) + ("!" if hot else ""), style=style)
+            out.append(" " + gauge_text(gauge, 4 if compact else GAUGE_CELLS) + ("!" if hot else ""), style=style)
         return out
