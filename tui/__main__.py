@@ -1,25 +1,42 @@
-"""Command line: `python -m tui` runs the console; `python -m tui sim` runs the embedded exchange alone.
+"""Command line: `python -m tui` runs the console; `python -m tui sim` runs the embedded exchange alone;
+`python -m tui keys` sets up a profile's API key.
 
-With no venue given, the console starts the embedded exchange on a free loopback port in a
-background thread and trades against it with the demo keys, so it works offline on a fresh machine.
+`--profile NAME` picks a profile from the config file (created with comments on first run). The
+default, `demo`, starts the embedded exchange on a free loopback port in a background thread and
+trades against it with the demo keys, so it works offline on a fresh machine. `--rest`, `--ws-api`
+and `--streams` point the chosen profile at other URLs (with `demo`: an external simulator, still
+signed with the demo keys).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import Endpoints, Settings, data_dir, demo_keys_dir
+from .profiles import ConfigError, Profile, load_config
+
+if TYPE_CHECKING:
+    from .exchange.signing import Signer
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tui", description="Terminal trading console for Binance spot.")
     parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--profile", help="profile from the config file (default: its default_profile, demo)")
+    parser.add_argument("--config", type=Path, help="config file (default: config.toml in the user config dir)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the embedded exchange's synthetic market")
     parser.add_argument(
-        "--key-type", choices=["ed25519", "hmac", "rsa"], default="ed25519", help="which demo key signs requests"
+        "--key-type",
+        choices=["ed25519", "hmac", "rsa"],
+        default="ed25519",
+        help="which demo key signs requests (embedded/demo profile)",
     )
     parser.add_argument(
         "--symbol", action="append", help="symbol to show (repeatable); default BTCUSDT ETHUSDT BNBUSDT"
@@ -43,28 +60,51 @@ def _setup_logging() -> None:
     )
 
 
-def run_console(argv: list[str]) -> int:
-    args = _parse(argv)
-    _setup_logging()
-    from .app import make_app
-    from .exchange.session import Session
-    from .exchange.signing import load_demo_signer
+@dataclass
+class Launch:
+    """Everything the console starts with: settings, the signer, and the embedded server if any."""
+
+    settings: Settings
+    signer: Signer | None
+    venue: str
+    server: Any = None  # SimServer when the embedded exchange runs
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop_thread()
+            self.server = None
+
+
+def _ask_passphrase(prompt: str) -> str:
+    return getpass.getpass(prompt)
+
+
+def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
+    """Build the settings and signer for `profile`, starting the embedded exchange if it needs one.
+
+    Raises KeyLoadError / InsecureKeyFile (a message naming the file or variable) when the key
+    cannot be loaded; nothing is left running then.
+    """
+    from .exchange.signing import ReadOnlySigner, load_demo_signer
+    from .keystore import load_signer
 
     symbols = tuple(s.upper() for s in args.symbol) if args.symbol else Settings.symbols
     server = None
+    signer: Signer | None
     if args.rest or args.ws_api or args.streams:
-        if not (args.rest and args.ws_api and args.streams):
-            print("--rest, --ws-api and --streams go together", file=sys.stderr)
-            return 2
+        base = profile.endpoints
         endpoints = Endpoints(
             rest=args.rest,
             ws_api=args.ws_api,
             streams=args.streams,
-            futures_rest=args.futures_rest,
-            options_rest=args.options_rest,
-            options_streams=args.options_streams,
+            futures_rest=args.futures_rest or (base.futures_rest if base else None),
+            options_rest=args.options_rest or (base.options_rest if base else None),
+            options_streams=args.options_streams or (base.options_streams if base else None),
         )
-        venue = "external sim"
+        venue = "external sim" if profile.embedded else f"{profile.name} (custom URLs)"
+    elif profile.endpoints is not None:
+        endpoints = profile.endpoints
+        venue = profile.name
     else:
         from .sim.server import SimServer
 
@@ -79,14 +119,60 @@ def run_console(argv: list[str]) -> int:
             options_streams=server.options_stream_url,
         )
         venue = "embedded sim"
-    settings = Settings(endpoints=endpoints, key_type=args.key_type, symbols=symbols, seed=args.seed)
     try:
-        signer = load_demo_signer(demo_keys_dir(), args.key_type)
-        session = Session(endpoints, signer)
-        make_app(settings, session, venue=venue).run()
-    finally:
+        if profile.embedded:
+            signer = load_demo_signer(demo_keys_dir(), args.key_type)
+            if profile.read_only:
+                signer = ReadOnlySigner(signer, profile=profile.name)
+        else:
+            signer = load_signer(profile, _ask_passphrase)
+    except BaseException:
         if server is not None:
             server.stop_thread()
+        raise
+    settings = Settings(
+        endpoints=endpoints,
+        key_type=signer.key_type.lower() if signer is not None else args.key_type,
+        symbols=symbols,
+        seed=args.seed,
+        profile_name=profile.name,
+        read_only=profile.read_only,
+        confirm_orders=profile.confirm_orders,
+        live=profile.live,
+    )
+    return Launch(settings, signer, venue, server)
+
+
+def run_console(argv: list[str]) -> int:
+    from .exchange.signing import InsecureKeyFile, KeyLoadError
+
+    args = _parse(argv)
+    if bool(args.rest) + bool(args.ws_api) + bool(args.streams) not in (0, 3):
+        print("--rest, --ws-api and --streams go together", file=sys.stderr)
+        return 2
+    try:
+        profile = load_config(args.config).profile(args.profile)
+    except ConfigError as exc:
+        print(f"python -m tui: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging()
+    try:
+        launch = prepare(args, profile)
+    except (KeyLoadError, InsecureKeyFile) as exc:
+        print(f"python -m tui: {exc}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, EOFError):
+        print("\ncancelled", file=sys.stderr)
+        return 2
+    from .app import make_app
+    from .exchange.session import Session
+
+    try:
+        assert launch.settings.endpoints is not None
+        session = Session(launch.settings.endpoints, launch.signer)
+        make_app(launch.settings, session, venue=launch.venue).run()
+    finally:
+        launch.stop()
     return 0
 
 
@@ -96,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         from .sim.cli import main as sim_main
 
         return sim_main(argv[1:])
+    if argv and argv[0] == "keys":
+        from .keystore.wizard import main as keys_main
+
+        return keys_main(argv[1:])
     return run_console(argv)
 
 

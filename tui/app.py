@@ -45,6 +45,8 @@ class TradingApp(App[None]):
         self.session = session
         self.venue = venue
         self.dashboard = DashboardScreen(session, symbols=settings.symbols, venue=venue)
+        # No key means market data only: every trading action is hidden and refused, as read-only.
+        self.read_only = settings.read_only or session.signer is None
         self.exports = self._make_exports()
         self.options = self._make_options()
         self._options_started = asyncio.Lock()
@@ -149,6 +151,8 @@ class TradingApp(App[None]):
         target = screen if isinstance(screen, DashboardScreen) else self.dashboard
         for binding in target.BINDINGS:
             assert isinstance(binding, Binding)
+            if target.check_action(binding.action.split("(")[0], ()) is False:
+                continue  # e.g. trading actions on a read-only profile
             key = binding.key_display or binding.key
             yield SystemCommand(
                 binding.description, f"{binding.description} (key: {key})", partial(target.run_action, binding.action)

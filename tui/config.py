@@ -31,6 +31,16 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
 
 
+def config_path() -> Path:
+    """The TOML file with the profiles (created with comments on first run; see tui/profiles.py)."""
+    return config_dir() / "config.toml"
+
+
+def keys_dir() -> Path:
+    """Where `python -m tui keys` puts generated key pairs (0700 dir, 0600 private key files)."""
+    return config_dir() / "keys"
+
+
 def export_jobs_path() -> Path:
     """The futures export job list, kept across restarts."""
     return data_dir() / "export-jobs.json"
@@ -61,9 +71,19 @@ class Endpoints:
 
 @dataclass(frozen=True)
 class Settings:
-    """What the console needs to start: which venue, which key, which symbols."""
+    """What the console needs to start: which venue, which key, which symbols, which profile.
+
+    The profile fields are for the UI to show and enforce: `profile_name` is always on screen,
+    `live` marks real money, `read_only` hides and refuses every trading action (the session's
+    signer refuses too: `tui.exchange.signing.check_read_only`), `confirm_orders` asks before each
+    order.
+    """
 
     endpoints: Endpoints | None = None  # None: start the embedded exchange
     key_type: str = "ed25519"
     symbols: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "BNBUSDT")
     seed: int = 7
+    profile_name: str = "demo"
+    read_only: bool = False
+    confirm_orders: bool = True
+    live: bool = False

@@ -234,3 +234,55 @@ async def test_status_bar_shows_states_latency_clock_and_rate_limit_gauges(make_
         assert weight.label == "weight/1m" and weight.limit == 6000 and 0 < weight.used < weight.limit
         text = str(bar.render())
         assert "ws-api" in text and "rtt" in text and "clock" in text and "weight/1m" in text and "/6000" in text
+
+
+async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tui.app import make_app
+    from tui.config import Endpoints, Settings
+    from tui.exchange.session import Session
+    from tui.exchange.signing import ReadOnlySigner, load_demo_signer
+    from tui.screens.order_form import OrderFormScreen
+
+    endpoints = Endpoints(rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url)
+    signer = ReadOnlySigner(load_demo_signer(tmp_path / "keys", "ed25519"), profile="watch")
+    settings = Settings(endpoints=endpoints, profile_name="watch", read_only=True)
+    app = make_app(settings, Session(endpoints, signer), venue="test sim")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        titles = {command.title for command in app.get_system_commands(app.dashboard)}
+        assert "Buy" not in titles and "Cancel order" not in titles and "Options desk" in titles
+        await pilot.press("b")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, OrderFormScreen)
+        header = str(app.dashboard.query_one(HeaderBar).render())
+        assert "watch" in header and "READ-ONLY" in header
+        # Even past the UI, the exchange layer refuses: nothing is sent.
+        from decimal import Decimal
+
+        from tui.domain.orders import OrderRequest, OrderType, Side, TimeInForce
+        from tui.exchange.errors import ExchangeError
+
+        request = OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, quantity=Decimal("0.001"), price=Decimal("10000"), time_in_force=TimeInForce.GTC)
+        try:
+            await app.session.place_order(request)
+        except ExchangeError as exc:
+            assert "read-only" in exc.msg
+        else:
+            raise AssertionError("a read-only profile sent an order")
+        assert sim.engine.all_orders("demo", "BTCUSDT") == []
+
+
+async def test_live_profile_is_visibly_different(sim, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tui.app import make_app
+    from tui.config import Endpoints, Settings
+    from tui.exchange.session import Session
+    from tui.exchange.signing import load_demo_signer
+
+    endpoints = Endpoints(rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url)
+    settings = Settings(endpoints=endpoints, profile_name="live", live=True)
+    app = make_app(settings, Session(endpoints, load_demo_signer(tmp_path / "keys", "ed25519")), venue="test sim")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        header = app.dashboard.query_one(HeaderBar)
+        assert header.has_class("live")
+        assert "LIVE · REAL MONEY" in str(header.render())

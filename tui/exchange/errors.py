@@ -14,8 +14,11 @@ from __future__ import annotations
 class ExchangeError(Exception):
     """The exchange (or the way to it) refused a request. `str()` shows "code msg"."""
 
-    def __init__(self, code: int, msg: str, status: int = 400, *, outcome_unknown: bool = False) -> None:
+    def __init__(
+        self, code: int, msg: str, status: int = 400, *, outcome_unknown: bool = False, data: dict | None = None
+    ) -> None:
         super().__init__(code, msg, status)
+        self.data = data  # the error's `data` object, if any (order.cancelReplace's -2021 / -2022)
         self.code = code
         self.msg = msg
         self.status = status

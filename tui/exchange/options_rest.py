@@ -59,7 +59,7 @@ from .options_codec import (
     parse_public_trade,
     parse_ticker,
 )
-from .signing import Signer
+from .signing import Signer, check_read_only
 
 API = "/api/v1"
 NONE, MARKET_DATA, SIGNED = "NONE", "MARKET_DATA", "SIGNED"
@@ -128,6 +128,7 @@ class OptionsRestClient:
         """Send one request and return the envelope's `data` (None when there is none)."""
         clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         what = f"{method} {path}"
+        check_read_only(self.signer, f"{method} {API}{path}")  # a read-only profile never trades
         headers = {"Accept": "application/json"}
         if auth != NONE:
             headers["X-MBX-APIKEY"] = self.signer.api_key

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from tui.domain.money import wire
 
+from .errors import ExchangeError
+
 KEY_TYPES = ("HMAC", "RSA", "ED25519")
 
 
@@ -202,3 +204,211 @@ def load_demo_signer(keys_dir: Path, key_type: str) -> Signer:
     if kind == "rsa":
         return RsaSigner(api_key, pem)
     return Ed25519Signer(api_key, pem)
+
+
+# --- loaders for profile keys (PEM files, optionally encrypted; secrets from env vars) -----------
+
+
+class Secret:
+    """Key material or a passphrase in transit: bytes whose `repr()`/`str()` never show them.
+
+    Loaders pass secrets around wrapped in this, and unwrap them only inline at the call that
+    needs them, so a traceback rendered with its locals (Textual's and Rich's are) never shows one.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | bytes) -> None:
+        self._value = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+    def reveal(self) -> bytes:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret(<redacted>)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("Secret cannot be pickled")
+
+
+class KeyLoadError(ValueError):
+    """A key could not be loaded; the message says which file or variable and what to do."""
+
+
+class WrongPassphrase(KeyLoadError):
+    """The passphrase does not decrypt the private key file."""
+
+
+_WHAT = {"RSA": (RSAPrivateKey, "RSA"), "ED25519": (Ed25519PrivateKey, "Ed25519")}
+
+
+def read_private_file(path: Path) -> Secret:
+    """The bytes of a key file (refused with InsecureKeyFile if group or others may access it)."""
+    return Secret(_read_private_file(Path(path)))
+
+
+def load_private_key(pem: Secret, key_type: str, *, password: Secret | None = None, source: str = "key") -> Any:
+    """A private key object of `key_type` ("RSA" or "ED25519") from PEM, decrypting it with `password`.
+
+    Errors name `source` (a file or variable name) and never quote the PEM or the passphrase.
+    """
+    kind = key_type.upper()
+    if kind not in _WHAT:
+        raise KeyLoadError(f"{source}: key type {key_type!r} has no private key file; expected RSA or ED25519")
+    expected, what = _WHAT[kind]
+    encrypted = b"ENCRYPTED" in pem.reveal()[:200]
+    try:
+        key = serialization.load_pem_private_key(pem.reveal(), password=password.reveal() if password else None)
+    except TypeError:
+        # cryptography says whether a password was missing or superfluous; say what to change.
+        if encrypted:
+            raise KeyLoadError(
+                f"{source} is encrypted but no passphrase was given (set passphrase = true in the profile's key)"
+            ) from None
+        raise KeyLoadError(
+            f"{source} is not encrypted, but the profile asks for a passphrase (set passphrase = false)"
+        ) from None
+    except ValueError:
+        # The original exception may quote key bytes; do not chain it.
+        if encrypted and password:
+            raise WrongPassphrase(f"wrong passphrase for {source} (or the file is damaged)") from None
+        raise KeyLoadError(f"{source} is not a PEM {what} private key") from None
+    except Exception:
+        raise KeyLoadError(f"{source} could not be read as a PEM {what} private key") from None
+    if not isinstance(key, expected):
+        raise KeyLoadError(f"{source} holds an {type(key).__name__}, not an {what} private key")
+    return key
+
+
+def signer_for(key_type: str, api_key: str, private_key: Any) -> Signer:
+    """An RsaSigner or Ed25519Signer for an already loaded private key object."""
+    if key_type.upper() == "RSA":
+        return RsaSigner(api_key, private_key)
+    if key_type.upper() == "ED25519":
+        return Ed25519Signer(api_key, private_key)
+    raise KeyLoadError(f"no asymmetric signer for key type {key_type!r}")
+
+
+# --- read-only guard -------------------------------------------------------------------------------
+
+# WS API methods that place, change or cancel orders (web-socket-api.md, "Trading requests").
+# Reads such as order.status and orderList.status are allowed.
+_READ_METHODS = frozenset(
+    {"order.status", "order.amendments", "orderList.status", "openOrders.status", "openOrderLists.status"}
+)
+_TRADING_PREFIXES = ("order.", "orderList.", "sor.order.")
+_TRADING_METHODS = frozenset({"openOrders.cancelAll", "openOrderLists.cancelAll"})
+# REST requests that trade or move funds: POST/PUT/DELETE on these paths (spot `/api/v3`, options
+# `/api/v1` or `/eapi/v1`, futures `/fapi/v1` prefixes stripped). POST /bill and the listenKey
+# calls only read, so they stay allowed.
+_TRADING_REST_PATHS = (
+    "/order",
+    "/orderList",
+    "/sor/order",
+    "/batchOrders",
+    "/allOpenOrders",
+    "/openOrders",
+    "/transfer",
+    "/countdownCancelAll",
+    "/block/order",
+    "/asset/transfer",
+    "/capital/withdraw",
+)
+
+
+def is_trading_request(method: str) -> bool:
+    """True when `method` (a WS API method, or "VERB /path" for REST) trades or moves funds."""
+    name = method.strip()
+    if " " in name:
+        verb, _, path = name.partition(" ")
+        for prefix in ("/api/v1", "/eapi/v1", "/fapi/v1", "/api/v3", "/sapi/v1"):
+            if path.startswith(prefix + "/"):
+                path = path[len(prefix) :]
+                break
+        if verb.upper() not in ("POST", "PUT", "DELETE"):
+            return False
+        return any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in _TRADING_REST_PATHS)
+    if name in _READ_METHODS:
+        return False
+    return name in _TRADING_METHODS or name.startswith(_TRADING_PREFIXES)
+
+
+class ReadOnlyRefused(ExchangeError):
+    """A trading request on a read-only profile; it was refused locally and never sent."""
+
+    def __init__(self, method: str, profile: str = "") -> None:
+        where = f"profile {profile!r} is read-only" if profile else "this profile is read-only"
+        super().__init__(-1002, f"Refused: {where}; {method} was not sent.", 0)
+        self.method = method
+        self.profile = profile
+
+
+def _payload_keys(payload: str) -> set[str]:
+    return {part.partition("=")[0] for part in payload.split("&")}
+
+
+class ReadOnlySigner:
+    """Wraps the signer of a read-only profile: signs reads, refuses anything that trades.
+
+    The sure guard is `check_read_only(signer, method)`, called by the transport before it sends
+    (`WsApiClient._request`, `OptionsRestClient.request`): it sees the method name. `sign()` adds a
+    second line of defence for transports that do not call it: it refuses any payload carrying
+    `side`, which every order placement has and no read does. (It cannot catch cancels, whose
+    params match order.status, nor requests sent unsigned after an Ed25519 `session.logon`.)
+    """
+
+    __slots__ = ("_inner", "profile")
+    read_only = True
+
+    def __init__(self, inner: Signer, profile: str = "") -> None:
+        self._inner = inner
+        self.profile = profile
+
+    @property
+    def inner(self) -> Signer:
+        return self._inner
+
+    @property
+    def api_key(self) -> str:
+        return self._inner.api_key
+
+    @property
+    def key_type(self) -> str:
+        return self._inner.key_type
+
+    def check(self, method: str) -> None:
+        if is_trading_request(method):
+            raise ReadOnlyRefused(method, self.profile)
+
+    def sign(self, payload: str) -> str:
+        if "side" in _payload_keys(payload):
+            raise ReadOnlyRefused("an order", self.profile)
+        return self._inner.sign(payload)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlySigner({self._inner!r}, profile={self.profile!r})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("ReadOnlySigner holds key material and cannot be pickled")
+
+
+def is_read_only(signer: object) -> bool:
+    """True for the signer of a read-only profile (a ReadOnlySigner)."""
+    return bool(getattr(signer, "read_only", False))
+
+
+def check_read_only(signer: object, method: str) -> None:
+    """Raise ReadOnlyRefused if `signer` belongs to a read-only profile and `method` trades.
+
+    `method` is a WS API method ("order.place") or "VERB /path" for REST ("POST /api/v1/order").
+    A no-op for ordinary signers and for None (no key), so transports can call it unconditionally.
+    """
+    if is_read_only(signer) and is_trading_request(method):
+        raise ReadOnlyRefused(method, str(getattr(signer, "profile", "")))

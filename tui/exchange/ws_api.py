@@ -28,7 +28,7 @@ from tui.domain.money import wire
 from .clock import ServerClock
 from .errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
 from .rate_limits import RateLimitTracker
-from .signing import Signer, ws_api_payload
+from .signing import Signer, check_read_only, ws_api_payload
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +246,7 @@ class WsApiClient:
 
     async def _request(self, method: str, params: dict[str, Any] | None, *, signed: bool, explicit: bool) -> Any:
         ws = self._ws
+        check_read_only(self.signer, method)  # a read-only profile never sends a trading request
         if ws is None:
             raise NotConnected(f"Not connected to the exchange; {method} was not sent.")
         self.rate_limits.check(new_order=method in NEW_ORDER_METHODS or method.startswith("orderList.place"))
@@ -292,7 +293,14 @@ class WsApiClient:
             # Timestamp outside recvWindow: our clock estimate drifted; re-measure in the background.
             self._resync = asyncio.create_task(self._resync_clock(), name="ws-api-clock-resync")
         # -1007 and 5xx: "execution status unknown" (web-socket-api.md, Status codes).
-        raise ExchangeError(code, msg, status_int, outcome_unknown=code == -1007 or status_int >= 500)
+        data = error.get("data")
+        raise ExchangeError(
+            code,
+            msg,
+            status_int,
+            outcome_unknown=code == -1007 or status_int >= 500,
+            data=data if isinstance(data, dict) else None,
+        )
 
     async def _resync_clock(self) -> None:
         try:

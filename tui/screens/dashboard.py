@@ -96,7 +96,20 @@ class DashboardScreen(Screen[None]):
         yield StatusBar(id="status")
         yield Footer()
 
+    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Trading actions do not exist on a read-only profile: hidden from the footer, help and palette."""
+        return not (action in self.TRADING_ACTIONS and getattr(self.app, "read_only", False))
+
     def on_mount(self) -> None:
+        settings = getattr(self.app, "settings", None)
+        header = self.query_one(HeaderBar)
+        if settings is not None:
+            header.profile = settings.profile_name
+            header.live = settings.live
+            header.set_class(settings.live, "live")
+        header.read_only = bool(getattr(self.app, "read_only", False))
         self.query_one("#book-panel").border_title = "Order book"
         self.query_one("#chart-panel").border_title = "Chart"
         self.query_one("#orders-panel").border_title = "Open orders"
@@ -254,7 +267,11 @@ class DashboardScreen(Screen[None]):
             text += f"\nCommission (order.test): maker {std.maker * 100:.3f} % · taker {std.taker * 100:.3f} %"
             if rates.discount_enabled_for_account and rates.discount_enabled_for_symbol:
                 text += f", {rates.discount * 100:.0f} % off when paid in {rates.discount_asset}"
-        if await self.app.push_screen_wait(ConfirmScreen(text)):
+        settings = getattr(self.app, "settings", None)
+        confirm = settings is None or settings.confirm_orders
+        if not confirm:
+            self.notify(text.replace("\n", " · "), title="Sending (confirmation off for this profile)")
+        if not confirm or await self.app.push_screen_wait(ConfirmScreen(text)):
             await self.place_order(request)
         else:  # Back: the form again, as it was typed
             self.action_order(request.side.value, draft=request)
@@ -416,7 +433,12 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(ExportScreen(exports))
 
     def action_help(self) -> None:
-        sections = [("Dashboard", self.BINDINGS), ("App", self.app.BINDINGS)]
+        bindings = [
+            b
+            for b in self.BINDINGS
+            if not (isinstance(b, Binding) and self.check_action(b.action.split("(")[0], ()) is False)
+        ]
+        sections = [("Dashboard", bindings), ("App", self.app.BINDINGS)]
         self.app.push_screen(
             HelpScreen([(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in sections])
         )

@@ -35,10 +35,11 @@ class OptionOrderFormScreen(ModalScreen[OptionOrderRequest | None]):
     OptionOrderFormScreen #buttons { height: auto; align-horizontal: right; padding-top: 1; }
     """
 
-    def __init__(self, quote: OptionQuote, side: str) -> None:
+    def __init__(self, quote: OptionQuote, side: str, *, confirm: bool = True) -> None:
         super().__init__()
         self.quote = quote
         self.side = side
+        self.confirm = confirm  # the profile's confirm_orders
 
     def compose(self) -> ComposeResult:
         q = self.quote
@@ -71,7 +72,13 @@ class OptionOrderFormScreen(ModalScreen[OptionOrderRequest | None]):
             with Horizontal(classes="row"):
                 yield Label("Reduce only")
                 # A select, not a checkbox: its state is a word, not only a colour.
-                yield Select([("no", False), ("yes: only shrink a position", True)], value=False, allow_blank=False, compact=True, id="reduce")
+                yield Select(
+                    [("no", False), ("yes: only shrink a position", True)],
+                    value=False,
+                    allow_blank=False,
+                    compact=True,
+                    id="reduce",
+                )
             limits = "–"
             if q.low_limit is not None and q.high_limit is not None:
                 limits = f"{fmt(q.low_limit, 1)} … {fmt(q.high_limit, 1)}"
@@ -129,4 +136,7 @@ class OptionOrderFormScreen(ModalScreen[OptionOrderRequest | None]):
             if ok:
                 self.dismiss(request)
 
+        if not self.confirm:
+            self.dismiss(request)
+            return
         self.app.push_screen(ConfirmScreen(text, title="Send this options order?"), confirmed)

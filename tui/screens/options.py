@@ -55,6 +55,11 @@ class OptionsScreen(Screen[None]):
     OptionsScreen .panel:focus-within { border: round $primary; }
     """
 
+    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "transfer"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.TRADING_ACTIONS and getattr(self.app, "read_only", False))
+
     def __init__(self, session: OptionsSession) -> None:
         super().__init__()
         self.session = session
@@ -199,7 +204,9 @@ class OptionsScreen(Screen[None]):
             if request is not None:
                 self.place(request)
 
-        self.app.push_screen(OptionOrderFormScreen(quote, side), submitted)
+        settings = getattr(self.app, "settings", None)
+        confirm = settings is None or settings.confirm_orders
+        self.app.push_screen(OptionOrderFormScreen(quote, side, confirm=confirm), submitted)
 
     @work(group="options-orders", exit_on_error=False)
     async def place(self, request: OptionOrderRequest) -> None:

@@ -22,7 +22,15 @@ STATE_MARKS = {
 
 
 class HeaderBar(Widget):
-    COMPONENT_CLASSES = {"header--up", "header--down", "header--ok", "header--warn", "header--symbol", "header--dim"}
+    COMPONENT_CLASSES = {
+        "header--up",
+        "header--down",
+        "header--ok",
+        "header--warn",
+        "header--symbol",
+        "header--dim",
+        "header--live",
+    }
 
     DEFAULT_CSS = """
     HeaderBar { height: 1; background: $panel; }
@@ -32,11 +40,16 @@ class HeaderBar(Widget):
     HeaderBar > .header--warn { color: $warning; }
     HeaderBar > .header--symbol { text-style: bold; color: $accent; }
     HeaderBar > .header--dim { color: $text-muted; }
+    HeaderBar > .header--live { background: $error; color: $background; text-style: bold; }
+    HeaderBar.live { background: $error 30%; }
     """
 
     symbol: reactive[str] = reactive("")
     ticker: reactive[Ticker24h | None] = reactive(None)
     venue: reactive[str] = reactive("")
+    profile: reactive[str] = reactive("")
+    live: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
     price_decimals: reactive[int] = reactive(2)
 
     def render(self) -> Text:
@@ -54,6 +67,12 @@ class HeaderBar(Widget):
             )
         else:
             out.append("–  ", style=self.get_component_rich_style("header--dim"))
+        if self.profile:
+            label = f" {self.profile.upper()} · REAL MONEY " if self.live else f" {self.profile} "
+            out.append("│", style=self.get_component_rich_style("header--dim"))
+            out.append(label, style=self.get_component_rich_style("header--live" if self.live else "header--dim"))
+        if self.read_only:
+            out.append("│ READ-ONLY ", style=self.get_component_rich_style("header--warn"))
         if self.venue:
             out.append(f"│ {self.venue} ", style=self.get_component_rich_style("header--dim"))
         return out
