@@ -46,7 +46,7 @@ async def test_public_methods(api: ApiClient, sim: SimServer) -> None:
     assert filters["LOT_SIZE"]["stepSize"] == "0.00001000"
     assert set(filters) == {
         "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "ICEBERG_PARTS", "TRAILING_DELTA",
-        "MAX_NUM_ALGO_ORDERS",
+        "MAX_NUM_ALGO_ORDERS", "MAX_NUM_ORDER_LISTS", "MAX_NUM_ORDER_AMENDS",
     }  # fmt: skip
     assert filters["TRAILING_DELTA"] == {
         "filterType": "TRAILING_DELTA",

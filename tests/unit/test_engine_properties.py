@@ -1,5 +1,6 @@
 """Property tests: random order flow over a few accounts keeps the engine's invariants, with stop,
-take-profit and trailing orders, icebergs and self-trade prevention in the mix."""
+take-profit and trailing orders, icebergs, self-trade prevention, OCO / OTO / OTOCO order lists and
+amendments in the mix."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal as D
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.sim.engine import BookLevelChanged, Engine, EngineEvent, SimError
+from tui.sim.engine import BookLevelChanged, Engine, EngineEvent, OrderParams, SimError
 from tui.sim.symbols import default_specs
 
 ACCOUNTS = ("a", "b", "c")
@@ -39,11 +40,48 @@ conditional = st.tuples(
     st.integers(-3, 3),  # limit price offset from the stop
     STP,
 )
+order_list = st.tuples(
+    st.just("list"),
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(sorted(SYMBOLS)),
+    st.sampled_from(("BUY", "SELL")),
+    st.sampled_from(("OCO", "OTO", "OTOCO")),
+    st.integers(1, 6),  # distance of the legs from the mid, in ticks
+    st.integers(1, 20),  # quantity in lots
+    STP,
+)
+amend = st.tuples(st.just("amend"), st.sampled_from(ACCOUNTS), st.integers(0, 20), st.integers(1, 9))
 cancel = st.tuples(st.just("cancel"), st.sampled_from(ACCOUNTS), st.integers(0, 20))
 cancel_all = st.tuples(st.just("cancel_all"), st.sampled_from(ACCOUNTS), st.sampled_from(sorted(SYMBOLS)))
-op = st.integers(0, 11).flatmap(
-    lambda k: place if k < 7 else conditional if k < 9 else cancel if k < 11 else cancel_all
+op = st.integers(0, 14).flatmap(
+    lambda k: (
+        place
+        if k < 7
+        else conditional
+        if k < 9
+        else order_list
+        if k < 11
+        else amend
+        if k < 12
+        else cancel
+        if k < 14
+        else cancel_all
+    )
 )
+
+
+def _oco(side: str, mid: D, d: int, qty: D, stp: str) -> list[OrderParams]:
+    if side == "SELL":
+        return [
+            OrderParams(side, "LIMIT_MAKER", qty, price=mid + d, stp_mode=stp),
+            OrderParams(side, "STOP_LOSS_LIMIT", qty, price=mid - d - 1, time_in_force="GTC", stop_price=mid - d),
+        ]
+    return [
+        OrderParams(side, "STOP_LOSS", qty, stop_price=mid + d, stp_mode=stp),
+        OrderParams(side, "LIMIT_MAKER", qty, price=mid - d, stp_mode=stp),
+    ]
+
+
 ops = st.lists(op, min_size=10, max_size=80)
 
 
@@ -79,6 +117,33 @@ def run(engine: Engine, op: tuple) -> None:
                 acct, symbol, side, type_, quantity=lot * lots, stop_price=None if trailing and offset % 2 else stop,
                 trailing_delta=trailing, stp_mode=stp, **extra,
             )  # fmt: skip
+        elif kind == "list":
+            _, _, symbol, side, list_kind, d, lots, stp = op
+            _, mid, lot = SYMBOLS[symbol]
+            qty = lot * lots
+            last = engine.last_price(symbol) or mid
+            if list_kind == "OCO":
+                engine.place_order_list(acct, symbol, "OCO", _oco(side, last, d, qty, stp))
+            else:
+                other = "SELL" if side == "BUY" else "BUY"
+                price = mid - d if side == "BUY" else mid + d
+                working = OrderParams(side, "LIMIT", qty, price=price, time_in_force="GTC", stp_mode=stp)
+                pending = (
+                    [
+                        OrderParams(
+                            other, "LIMIT", qty, price=price + (d if other == "SELL" else -d), time_in_force="GTC"
+                        )
+                    ]
+                    if list_kind == "OTO"
+                    else _oco(other, price, d, qty, stp)
+                )
+                engine.place_order_list(acct, symbol, list_kind, pending, working=working)
+        elif kind == "amend":
+            orders = engine.open_orders(acct)
+            if orders:
+                target = orders[op[2] % len(orders)]
+                new_qty = (target.orig_qty * op[3] / 10).quantize(D("0.001"))
+                engine.amend_keep_priority(acct, target.symbol, new_qty, order_id=target.order_id)
         elif kind == "cancel":
             orders = engine.open_orders(acct)
             if orders:
@@ -87,7 +152,7 @@ def run(engine: Engine, op: tuple) -> None:
         else:
             engine.cancel_all(acct, op[2])
     except SimError as err:
-        assert err.code in (-2010, -2011, -1013), err
+        assert err.code in (-2010, -2011, -1013, -2038, -1165, -1166, -1196, -1197), err
 
 
 def check_invariants(engine: Engine, events: list[EngineEvent]) -> None:
@@ -107,7 +172,12 @@ def check_invariants(engine: Engine, events: list[EngineEvent]) -> None:
         for o in engine.open_orders(acct):
             rules = specs[o.symbol].rules
             remaining = o.orig_qty - o.executed_qty - o.prevented_qty
-            assert remaining > 0 and o.status in ("NEW", "PARTIALLY_FILLED")
+            assert remaining > 0 or o.status == "PENDING_NEW", o
+            assert o.status in ("NEW", "PARTIALLY_FILLED", "PENDING_NEW")
+            if o.status == "PENDING_NEW" or (o.order_list_id >= 0 and o.working_time == -1):
+                # an OTO leg not yet placed, or an OCO leg waiting for its trigger: holds nothing, off the book
+                assert not o.is_working and o.book_qty == 0 and o.executed_qty == 0
+                continue
             if o.side == "BUY":
                 need[rules.quote_asset] += o.price * remaining  # 0 for a BUY stop-market: nothing held
             else:

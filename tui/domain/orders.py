@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from .money import ZERO
 
@@ -131,6 +132,7 @@ class Order:
     prevented_qty: Decimal = ZERO
     prevented_match_id: int | None = None
     expiry_reason: str | None = None
+    order_list_id: int = -1  # the order list it is a leg of; -1 if none
 
     @property
     def is_open(self) -> bool:
@@ -143,6 +145,152 @@ class Order:
     @property
     def avg_price(self) -> Decimal:
         return self.cum_quote_qty / self.executed_qty if self.executed_qty else ZERO
+
+
+class ListKind(StrEnum):
+    """Which order.list request places an `OrderListRequest`."""
+
+    OCO = "oco"
+    OTO = "oto"
+    OTOCO = "otoco"
+    OPO = "opo"
+    OPOCO = "opoco"
+
+
+@dataclass(frozen=True)
+class ListLeg:
+    """One order of an order list. `side` / `quantity` may be shared by the list (OCO, OTOCO pending pair);
+    OPO pending legs have no quantity (they sell what the working order bought)."""
+
+    type: OrderType
+    side: Side | None = None
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    stop_price: Decimal | None = None
+    trailing_delta: int | None = None
+    time_in_force: TimeInForce | None = None
+    iceberg_qty: Decimal | None = None
+    client_order_id: str | None = None
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderListRequest:
+    """An OCO (`above`, `below`), OTO (`working`, `pending`), OTOCO (`working`, `above`, `below` pending),
+    or their OPO forms. Build with the classmethods."""
+
+    kind: ListKind
+    symbol: str
+    working: ListLeg | None = None
+    pending: ListLeg | None = None
+    above: ListLeg | None = None
+    below: ListLeg | None = None
+    side: Side | None = None  # OCO: both legs; OTOCO/OPOCO: the pending pair
+    quantity: Decimal | None = None  # OCO: both legs; OTOCO: the pending pair
+    list_client_order_id: str | None = None
+    stp_mode: StpMode | None = None
+    new_order_resp_type: OrderRespType | None = None
+
+    @classmethod
+    def oco(
+        cls, symbol: str, side: Side, quantity: Decimal, above: ListLeg, below: ListLeg, **kw: Any
+    ) -> OrderListRequest:
+        return cls(ListKind.OCO, symbol, above=above, below=below, side=side, quantity=quantity, **kw)
+
+    @classmethod
+    def oto(cls, symbol: str, working: ListLeg, pending: ListLeg, **kw: Any) -> OrderListRequest:
+        return cls(ListKind.OTO, symbol, working=working, pending=pending, **kw)
+
+    @classmethod
+    def otoco(
+        cls, symbol: str, working: ListLeg, side: Side, quantity: Decimal, above: ListLeg, below: ListLeg, **kw: Any
+    ) -> OrderListRequest:
+        return cls(
+            ListKind.OTOCO, symbol, working=working, above=above, below=below, side=side, quantity=quantity, **kw
+        )
+
+    @classmethod
+    def opo(cls, symbol: str, working: ListLeg, pending: ListLeg, **kw: Any) -> OrderListRequest:
+        return cls(ListKind.OPO, symbol, working=working, pending=pending, **kw)
+
+    @classmethod
+    def opoco(cls, symbol: str, working: ListLeg, above: ListLeg, below: ListLeg, **kw: Any) -> OrderListRequest:
+        return cls(ListKind.OPOCO, symbol, working=working, above=above, below=below, side=Side.SELL, **kw)
+
+
+@dataclass(frozen=True)
+class OrderList:
+    """An order list as the exchange last reported it; `orders` holds the legs' reports when the reply had them."""
+
+    order_list_id: int
+    contingency_type: str  # OCO or OTO
+    list_status_type: str  # RESPONSE, EXEC_STARTED, UPDATED, ALL_DONE
+    list_order_status: str  # EXECUTING, ALL_DONE, REJECT
+    list_client_order_id: str
+    transaction_time: int
+    symbol: str
+    order_ids: tuple[tuple[int, str], ...]  # (orderId, clientOrderId) per leg
+    orders: tuple[Order, ...] = ()
+    reject_reason: str = "NONE"
+
+    @property
+    def is_open(self) -> bool:
+        return self.list_order_status == "EXECUTING"
+
+
+@dataclass(frozen=True)
+class CancelReplaceResult:
+    """order.cancelReplace: what happened to each half (a 409 reply is a result too, not an error)."""
+
+    cancel_result: str  # SUCCESS / FAILURE
+    new_order_result: str  # SUCCESS / FAILURE / NOT_ATTEMPTED
+    canceled: Order | None
+    new_order: Order | None
+    cancel_error: tuple[int, str] | None = None  # (code, msg)
+    new_order_error: tuple[int, str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.cancel_result == "SUCCESS" and self.new_order_result == "SUCCESS"
+
+
+@dataclass(frozen=True)
+class AmendedOrder:
+    """order.amend.keepPriority: the order after the amend (and its list, if it is a leg of one)."""
+
+    order: Order
+    orig_client_order_id: str
+    execution_id: int
+    transact_time: int
+    order_list: OrderList | None = None
+
+
+@dataclass(frozen=True)
+class OrderAmendment:
+    symbol: str
+    order_id: int
+    execution_id: int
+    orig_client_order_id: str
+    new_client_order_id: str
+    orig_qty: Decimal
+    new_qty: Decimal
+    time: int
+
+
+@dataclass(frozen=True)
+class PreventedMatch:
+    """myPreventedMatches: a match self-trade prevention stopped."""
+
+    symbol: str
+    prevented_match_id: int
+    taker_order_id: int
+    maker_order_id: int
+    mode: str
+    price: Decimal
+    taker_prevented_qty: Decimal
+    maker_prevented_qty: Decimal
+    time: int
 
 
 @dataclass(frozen=True)

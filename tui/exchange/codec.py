@@ -15,17 +15,25 @@ from tui.domain.filters import SymbolRules
 from tui.domain.money import ZERO, to_decimal, wire
 from tui.domain.order_book import DepthDiff, DepthSnapshot, Level
 from tui.domain.orders import (
+    AmendedOrder,
     Balance,
+    CancelReplaceResult,
     CommissionRates,
     Kline,
+    ListKind,
+    ListLeg,
     Order,
+    OrderAmendment,
     OrderCommissionRates,
+    OrderList,
+    OrderListRequest,
     OrderRequest,
+    PreventedMatch,
     Ticker24h,
     Trade,
 )
 
-from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate
+from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderListUpdate, OrderUpdate
 
 T = TypeVar("T")
 _MISSING = object()
@@ -220,6 +228,7 @@ def order_from_wire(d: Any) -> Order:
         prevented_qty=_dec(o, "preventedQuantity", what, ZERO),
         prevented_match_id=_int(o, "preventedMatchId", what, None),
         expiry_reason=_str(o, "expiryReason", what, None),
+        order_list_id=_int(o, "orderListId", what, -1),
     )
 
 
@@ -271,6 +280,7 @@ def order_from_execution_report(ev: Any) -> Order:
         prevented_qty=_dec(e, "A", what, ZERO),
         prevented_match_id=_int(e, "v", what, None),
         expiry_reason=_str(e, "eR", what, None),
+        order_list_id=_int(e, "g", what, -1),
     )
 
 
@@ -325,17 +335,218 @@ def balances_from_outbound_position(ev: Any) -> tuple[Balance, ...]:
     return tuple(_balance(b, what, "a", "f", "l") for b in raw)
 
 
-def user_event_from_wire(ev: Any) -> OrderUpdate | BalancesUpdate | BalanceDelta | None:
+def user_event_from_wire(ev: Any) -> OrderUpdate | OrderListUpdate | BalancesUpdate | BalanceDelta | None:
     """A user-data event -> domain event; None for event types the console does not use."""
     e = _obj(ev, "user data event")
     kind = e.get("e")
     if kind == "executionReport":
         return order_update_from_execution_report(e)
+    if kind == "listStatus":
+        return OrderListUpdate(order_list_from_event(e))
     if kind == "outboundAccountPosition":
         return BalancesUpdate(balances_from_outbound_position(e))
     if kind == "balanceUpdate":
         return BalanceDelta(asset=_str(e, "a", "balanceUpdate"), delta=_dec(e, "d", "balanceUpdate"))
     return None
+
+
+# --- order lists, cancel-replace, amendments ------------------------------------------------
+
+
+def _list_orders(raw: Any, what: str, sym: str, oid: str, cid: str) -> tuple[tuple[int, str], ...]:
+    if not isinstance(raw, list):
+        raise ValueError(f"{what}: orders must be a list")
+    return tuple((_int(_obj(o, what), oid, what), _str(o, cid, what, "")) for o in raw)
+
+
+def order_list_from_wire(d: Any) -> OrderList:
+    """orderList.place* / orderList.cancel / orderList.status / openOrderLists / allOrderLists entry."""
+    what = "order list"
+    o = _obj(d, what)
+    reports = _get(o, "orderReports", what, [])
+    if not isinstance(reports, list):
+        raise ValueError(f"{what}: orderReports must be a list")
+    return OrderList(
+        order_list_id=_int(o, "orderListId", what),
+        contingency_type=_str(o, "contingencyType", what),
+        list_status_type=_str(o, "listStatusType", what),
+        list_order_status=_str(o, "listOrderStatus", what),
+        list_client_order_id=_str(o, "listClientOrderId", what, ""),
+        transaction_time=_int(o, "transactionTime", what, 0),
+        symbol=_str(o, "symbol", what),
+        order_ids=_list_orders(_get(o, "orders", what, []), what, "symbol", "orderId", "clientOrderId"),
+        orders=tuple(_report_order(r) for r in reports),
+    )
+
+
+def _report_order(r: Any) -> Order:
+    r = dict(_obj(r, "order report"))
+    r.setdefault("origQty", "0")  # an OPO pending leg has no quantity yet
+    r.setdefault("executedQty", "0")
+    r.setdefault("status", "NEW")  # ACK reports carry ids only
+    r.setdefault("side", "")
+    r.setdefault("type", "")
+    return order_from_wire(r)
+
+
+def order_list_from_event(e: Any) -> OrderList:
+    """A `listStatus` user data event."""
+    what = "listStatus"
+    e = _obj(e, what)
+    return OrderList(
+        order_list_id=_int(e, "g", what),
+        contingency_type=_str(e, "c", what),
+        list_status_type=_str(e, "l", what),
+        list_order_status=_str(e, "L", what),
+        list_client_order_id=_str(e, "C", what, ""),
+        transaction_time=_int(e, "T", what, 0),
+        symbol=_str(e, "s", what),
+        order_ids=_list_orders(_get(e, "O", what, []), what, "s", "i", "c"),
+        reject_reason=_str(e, "r", what, "NONE"),
+    )
+
+
+def _error_pair(d: Any) -> tuple[int, str] | None:
+    if isinstance(d, dict) and "code" in d:
+        return _int(d, "code", "error"), _str(d, "msg", "error", "")
+    return None
+
+
+def cancel_replace_from_wire(d: Any) -> CancelReplaceResult:
+    """order.cancelReplace result, or the `data` of its -2021 / -2022 error."""
+    what = "order.cancelReplace"
+    o = _obj(d, what)
+    cancel, new = o.get("cancelResponse"), o.get("newOrderResponse")
+    cancel_err, new_err = _error_pair(cancel), _error_pair(new)
+    new_order = None
+    if isinstance(new, dict) and new_err is None:
+        new_order = _report_order(new) if "status" not in new else order_from_wire(new)
+    return CancelReplaceResult(
+        cancel_result=_str(o, "cancelResult", what),
+        new_order_result=_str(o, "newOrderResult", what),
+        canceled=order_from_wire(cancel) if isinstance(cancel, dict) and cancel_err is None else None,
+        new_order=new_order,
+        cancel_error=cancel_err,
+        new_order_error=new_err,
+    )
+
+
+def amended_order_from_wire(d: Any) -> AmendedOrder:
+    what = "order.amend.keepPriority"
+    o = _obj(d, what)
+    a = dict(_obj(_get(o, "amendedOrder", what), what))
+    a["origQty"] = a.get("qty")
+    a["cummulativeQuoteQty"] = a.get("cumulativeQuoteQty")
+    a["preventedQuantity"] = a.get("preventedQty")
+    a.setdefault("transactTime", o.get("transactTime"))
+    lst = o.get("listStatus")
+    order_list = None
+    if isinstance(lst, dict):
+        order_list = order_list_from_wire(
+            {"listStatusType": "EXEC_STARTED", "transactionTime": o.get("transactTime"), **lst}
+        )
+    return AmendedOrder(
+        order=order_from_wire(a),
+        orig_client_order_id=_str(a, "origClientOrderId", what, ""),
+        execution_id=_int(o, "executionId", what),
+        transact_time=_int(o, "transactTime", what),
+        order_list=order_list,
+    )
+
+
+def amendment_from_wire(d: Any) -> OrderAmendment:
+    what = "order.amendments"
+    a = _obj(d, what)
+    return OrderAmendment(
+        symbol=_str(a, "symbol", what),
+        order_id=_int(a, "orderId", what),
+        execution_id=_int(a, "executionId", what),
+        orig_client_order_id=_str(a, "origClientOrderId", what, ""),
+        new_client_order_id=_str(a, "newClientOrderId", what, ""),
+        orig_qty=_dec(a, "origQty", what),
+        new_qty=_dec(a, "newQty", what),
+        time=_int(a, "time", what),
+    )
+
+
+def prevented_match_from_wire(d: Any) -> PreventedMatch:
+    what = "myPreventedMatches"
+    m = _obj(d, what)
+    return PreventedMatch(
+        symbol=_str(m, "symbol", what),
+        prevented_match_id=_int(m, "preventedMatchId", what),
+        taker_order_id=_int(m, "takerOrderId", what),
+        maker_order_id=_int(m, "makerOrderId", what),
+        mode=_str(m, "selfTradePreventionMode", what),
+        price=_dec(m, "price", what),
+        taker_prevented_qty=_dec(m, "takerPreventedQuantity", what, ZERO),
+        maker_prevented_qty=_dec(m, "makerPreventedQuantity", what, ZERO),
+        time=_int(m, "transactTime", what, 0),
+    )
+
+
+def _leg_params(leg: ListLeg, prefix: str, *, shared: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {prefix + "Type": str(leg.type)}
+    if not shared:
+        if leg.side is not None:
+            out[prefix + "Side"] = str(leg.side)
+        if leg.quantity is not None:
+            out[prefix + "Quantity"] = wire(leg.quantity)
+    for name, value in (
+        ("Price", leg.price), ("StopPrice", leg.stop_price), ("IcebergQty", leg.iceberg_qty),
+    ):  # fmt: skip
+        if value is not None:
+            out[prefix + name] = wire(value)
+    if leg.trailing_delta is not None:
+        out[prefix + "TrailingDelta"] = leg.trailing_delta
+    if leg.time_in_force is not None:
+        out[prefix + "TimeInForce"] = str(leg.time_in_force)
+    elif leg.type.needs_time_in_force:
+        out[prefix + "TimeInForce"] = "GTC"
+    if leg.client_order_id:
+        out[prefix + "ClientOrderId"] = leg.client_order_id
+    if leg.strategy_id is not None:
+        out[prefix + "StrategyId"] = leg.strategy_id
+    if leg.strategy_type is not None:
+        out[prefix + "StrategyType"] = leg.strategy_type
+    return out
+
+
+LIST_METHODS = {
+    ListKind.OCO: "orderList.place.oco",
+    ListKind.OTO: "orderList.place.oto",
+    ListKind.OTOCO: "orderList.place.otoco",
+    ListKind.OPO: "orderList.place.opo",
+    ListKind.OPOCO: "orderList.place.opoco",
+}
+
+
+def order_list_params(req: OrderListRequest) -> tuple[str, dict[str, Any]]:
+    """(method, unsigned params) for an order list request."""
+    params: dict[str, Any] = {"symbol": req.symbol}
+    if req.kind is ListKind.OCO:
+        assert req.above is not None and req.below is not None and req.side is not None and req.quantity is not None
+        params.update(side=str(req.side), quantity=wire(req.quantity))
+        params.update(_leg_params(req.above, "above", shared=True))
+        params.update(_leg_params(req.below, "below", shared=True))
+    else:
+        assert req.working is not None
+        params.update(_leg_params(req.working, "working", shared=False))
+        if req.pending is not None:
+            params.update(_leg_params(req.pending, "pending", shared=False))
+        else:
+            assert req.above is not None and req.below is not None and req.side is not None
+            params["pendingSide"] = str(req.side)
+            if req.quantity is not None:
+                params["pendingQuantity"] = wire(req.quantity)
+            params.update(_leg_params(req.above, "pendingAbove", shared=True))
+            params.update(_leg_params(req.below, "pendingBelow", shared=True))
+    if req.list_client_order_id:
+        params["listClientOrderId"] = req.list_client_order_id
+    if req.stp_mode is not None:
+        params["selfTradePreventionMode"] = str(req.stp_mode)
+    params["newOrderRespType"] = str(req.new_order_resp_type or "FULL")
+    return LIST_METHODS[req.kind], params
 
 
 # --- market data -----------------------------------------------------------------------------

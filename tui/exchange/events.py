@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tui.domain.orders import Balance, CommissionRates, Order
+from tui.domain.orders import Balance, CommissionRates, Order, OrderList
 
 
 @dataclass(frozen=True)
@@ -53,4 +53,11 @@ class SessionReconnected:
     """
 
 
-UserEvent = OrderUpdate | BalancesUpdate | BalanceDelta | SessionReconnected
+@dataclass(frozen=True)
+class OrderListUpdate:
+    """`listStatus`: an order list was placed, changed, rejected a leg or finished."""
+
+    order_list: OrderList
+
+
+UserEvent = OrderUpdate | OrderListUpdate | BalancesUpdate | BalanceDelta | SessionReconnected

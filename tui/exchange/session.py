@@ -14,15 +14,38 @@ import logging
 import random
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from tui.config import Endpoints
 from tui.domain.filters import SymbolRules
-from tui.domain.orders import Kline, Order, OrderCommissionRates, OrderRequest, Ticker24h
+from tui.domain.money import wire
+from tui.domain.orders import (
+    AmendedOrder,
+    CancelReplaceResult,
+    Kline,
+    Order,
+    OrderAmendment,
+    OrderCommissionRates,
+    OrderList,
+    OrderListRequest,
+    OrderRequest,
+    PreventedMatch,
+    Ticker24h,
+)
 
 from . import codec
 from .clock import ServerClock
-from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected, UserEvent
+from .errors import ExchangeError
+from .events import (
+    AccountSnapshot,
+    BalanceDelta,
+    BalancesUpdate,
+    OrderListUpdate,
+    OrderUpdate,
+    SessionReconnected,
+    UserEvent,
+)
 from .local_book import LocalOrderBook
 from .rate_limits import RateLimitTracker
 from .rest import RestClient
@@ -34,6 +57,7 @@ __all__ = [
     "AccountSnapshot",
     "BalanceDelta",
     "BalancesUpdate",
+    "OrderListUpdate",
     "OrderUpdate",
     "Session",
     "SessionReconnected",
@@ -41,6 +65,13 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def _rows(result: Any, method: str) -> list[Any]:
+    if not isinstance(result, list):
+        raise ValueError(f"{method}: expected a list")
+    return result
+
 
 StatusCallback = Callable[[str, str, str], None]
 WS_API = "ws-api"
@@ -253,6 +284,82 @@ class Session:
         if not isinstance(result, list):
             raise ValueError("openOrders.status: expected a list")
         return [codec.order_from_wire(o) for o in result]
+
+    async def cancel_replace(
+        self,
+        cancel_order_id: int,
+        new: OrderRequest,
+        *,
+        mode: str = "STOP_ON_FAILURE",
+        cancel_restrictions: str | None = None,
+        rate_limit_exceeded_mode: str | None = None,
+        cancel_new_client_order_id: str | None = None,
+    ) -> CancelReplaceResult:
+        """order.cancelReplace. A partial failure (409, -2021) comes back as a result saying which half
+        failed; so does a total failure (-2022) that carries the per-half details. Other errors raise."""
+        params = codec.order_params(new)
+        params.update(cancelReplaceMode=mode, cancelOrderId=cancel_order_id)
+        if cancel_restrictions is not None:
+            params["cancelRestrictions"] = cancel_restrictions
+        if rate_limit_exceeded_mode is not None:
+            params["orderRateLimitExceededMode"] = rate_limit_exceeded_mode
+        if cancel_new_client_order_id is not None:
+            params["cancelNewClientOrderId"] = cancel_new_client_order_id
+        try:
+            result = await self.ws.request("order.cancelReplace", params, signed=True)
+        except ExchangeError as exc:
+            if exc.code in (-2021, -2022) and exc.data is not None:
+                return codec.cancel_replace_from_wire(exc.data)
+            raise
+        return codec.cancel_replace_from_wire(result)
+
+    async def amend_keep_priority(
+        self, symbol: str, order_id: int, new_qty: Decimal, *, new_client_order_id: str | None = None
+    ) -> AmendedOrder:
+        """order.amend.keepPriority: lower an open order's quantity without losing its queue place."""
+        params: dict[str, Any] = {"symbol": symbol, "orderId": order_id, "newQty": wire(new_qty)}
+        if new_client_order_id is not None:
+            params["newClientOrderId"] = new_client_order_id
+        return codec.amended_order_from_wire(await self.ws.request("order.amend.keepPriority", params, signed=True))
+
+    async def order_amendments(self, symbol: str, order_id: int) -> list[OrderAmendment]:
+        rows = await self.ws.request("order.amendments", {"symbol": symbol, "orderId": order_id}, signed=True)
+        return [codec.amendment_from_wire(r) for r in _rows(rows, "order.amendments")]
+
+    async def place_order_list(self, req: OrderListRequest) -> OrderList:
+        """orderList.place.oco / .oto / .otoco / .opo / .opoco; the list with its legs' reports."""
+        method, params = codec.order_list_params(req)
+        return codec.order_list_from_wire(await self.ws.request(method, params, signed=True))
+
+    async def cancel_order_list(self, symbol: str, order_list_id: int) -> OrderList:
+        result = await self.ws.request(
+            "orderList.cancel", {"symbol": symbol, "orderListId": order_list_id}, signed=True
+        )
+        return codec.order_list_from_wire(result)
+
+    async def order_list_status(
+        self, order_list_id: int | None = None, *, list_client_order_id: str | None = None
+    ) -> OrderList:
+        params: dict[str, Any] = (
+            {"origClientOrderId": list_client_order_id} if list_client_order_id else {"orderListId": order_list_id}
+        )
+        return codec.order_list_from_wire(await self.ws.request("orderList.status", params, signed=True))
+
+    async def open_order_lists(self) -> list[OrderList]:
+        rows = await self.ws.request("openOrderLists.status", signed=True)
+        return [codec.order_list_from_wire(r) for r in _rows(rows, "openOrderLists.status")]
+
+    async def all_order_lists(self, *, from_id: int | None = None, limit: int | None = None) -> list[OrderList]:
+        rows = await self.ws.request("allOrderLists", {"fromId": from_id, "limit": limit}, signed=True)
+        return [codec.order_list_from_wire(r) for r in _rows(rows, "allOrderLists")]
+
+    async def prevented_matches(
+        self, symbol: str, *, order_id: int | None = None, prevented_match_id: int | None = None
+    ) -> list[PreventedMatch]:
+        """myPreventedMatches by orderId or by preventedMatchId."""
+        params = {"symbol": symbol, "orderId": order_id, "preventedMatchId": prevented_match_id}
+        rows = await self.ws.request("myPreventedMatches", params, signed=True)
+        return [codec.prevented_match_from_wire(r) for r in _rows(rows, "myPreventedMatches")]
 
     async def account(self) -> AccountSnapshot:
         return codec.account_from_wire(await self.ws.request("account.status", signed=True))

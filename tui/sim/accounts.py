@@ -16,7 +16,7 @@ from tui.domain.money import ZERO
 
 from .book import BookSide
 from .errors import INSUFFICIENT, SimError, rejected
-from .events import AccountTrade
+from .events import AccountTrade, Amendment, PreventedMatch
 from .orders import BUY, Order
 
 EPHEMERAL_PREFIXES = ("mm", "taker")
@@ -34,10 +34,13 @@ class Account:
     open_ids: dict[str, int] = field(default_factory=dict)  # client order id -> order id, open orders
     last_client_ids: dict[tuple[str, str], int] = field(default_factory=dict)  # (symbol, cid) -> latest
     trades: list[AccountTrade] = field(default_factory=list)
+    prevented: list[PreventedMatch] = field(default_factory=list)  # myPreventedMatches
+    amendments: list[Amendment] = field(default_factory=list)  # order.amendments
+    account_id: str = ""
 
     @classmethod
     def open(cls, account_id: str, maker: Decimal, taker: Decimal) -> Account:
-        return cls(maker, taker, not account_id.startswith(EPHEMERAL_PREFIXES))
+        return cls(maker, taker, not account_id.startswith(EPHEMERAL_PREFIXES), account_id=account_id)
 
     # -- balances --------------------------------------------------------------------------------
 
@@ -86,12 +89,24 @@ class Account:
         if need > have:
             raise rejected(INSUFFICIENT)
 
+    def lock_need(self, order: Order, rules: SymbolRules) -> tuple[str, Decimal]:
+        """(asset, amount) a locking order reserves for what it has left."""
+        if order.side == BUY:
+            return rules.quote_asset, order.price * order.remaining
+        return rules.base_asset, order.remaining
+
+    def can_lock(self, order: Order, rules: SymbolRules) -> bool:
+        asset, amount = self.lock_need(order, rules)
+        return amount <= self.free.get(asset, ZERO)
+
+    def move_to_locked(self, asset: str, amount: Decimal) -> None:
+        """Hold `amount` of free `asset` aside (negative: give it back)."""
+        self.free[asset] = self.free.get(asset, ZERO) - amount
+        self.locked[asset] = self.locked.get(asset, ZERO) + amount
+
     def lock_for(self, order: Order, rules: SymbolRules) -> str:
         """Move what a resting-capable order may spend from free to locked; return the asset."""
-        if order.side == BUY:
-            asset, amount = rules.quote_asset, order.price * order.orig_qty
-        else:
-            asset, amount = rules.base_asset, order.orig_qty
+        asset, amount = self.lock_need(order, rules)
         self.free[asset] -= amount
         self.locked[asset] = self.locked.get(asset, ZERO) + amount
         order.locked = amount
@@ -147,6 +162,13 @@ class Account:
         self.orders[order.order_id] = order
         self.open_ids[order.client_order_id] = order.order_id
         self.last_client_ids[(order.symbol, order.client_order_id)] = order.order_id
+
+    def rename(self, order: Order, new_client_order_id: str) -> None:
+        """Give an open order a new client order id (amend); the old one is free again."""
+        self.open_ids.pop(order.client_order_id, None)
+        order.client_order_id = new_client_order_id
+        self.open_ids[new_client_order_id] = order.order_id
+        self.last_client_ids[(order.symbol, new_client_order_id)] = order.order_id
 
     def close(self, order: Order, rules: SymbolRules, changed: set[str]) -> None:
         """Release what the order still locks and forget it if the account keeps no history."""

@@ -42,22 +42,29 @@ from tui.domain.filters import SymbolRules, check_order
 from tui.domain.money import ZERO, floor_to_step
 
 from .accounts import Account
+from .amend import amend_keep_priority
 from .book import Book, BookSide, Level
 from .errors import SimError, rejected, unknown_order
 from .events import (
     AccountTrade,
+    Amendment,
+    AmendResult,
     BalancesChanged,
     BookLevelChanged,
     EngineEvent,
     Fill,
     Listener,
+    ListStatusChanged,
+    OrderListSnapshot,
     OrderSnapshot,
     OrderUpdated,
+    PlaceListResult,
     PlaceResult,
     PreventedMatch,
     SymbolSpec,
     TradeExecuted,
 )
+from .order_lists import OrderLists
 from .orders import (
     BUY,
     CONDITIONAL_TYPES,
@@ -65,20 +72,29 @@ from .orders import (
     OPEN_STATUSES,
     STP_MODES,
     Order,
+    OrderParams,
     stop_reached,
     validate_params,
 )
+from .stp import prevent
+from .triggers import run_triggers
 
 __all__ = [
     "AccountTrade",
+    "AmendResult",
+    "Amendment",
     "BalancesChanged",
     "BookLevelChanged",
     "Engine",
     "EngineEvent",
     "Fill",
+    "ListStatusChanged",
     "Listener",
+    "OrderListSnapshot",
+    "OrderParams",
     "OrderSnapshot",
     "OrderUpdated",
+    "PlaceListResult",
     "PlaceResult",
     "PreventedMatch",
     "SimError",
@@ -105,6 +121,7 @@ class Engine:
         self._next_trade_id = 1
         self._next_exec_id = 1
         self.commissions: dict[str, Decimal] = {}  # collected fees per asset (for accounting checks)
+        self._lists = OrderLists(self)
 
     # -- listeners -------------------------------------------------------------------------------
 
@@ -278,46 +295,70 @@ class Engine:
     ) -> PlaceResult:
         acct = self._account(account_id)
         spec = self._spec(symbol)
+        order, exhausted = self._prepare(
+            acct, spec, OrderParams(side, type, quantity, quote_order_qty, price, time_in_force, new_client_order_id,
+                                    stop_price, trailing_delta, iceberg_qty, stp_mode, strategy_id, strategy_type),
+        )  # fmt: skip
+        if test:
+            return PlaceResult(order.snapshot(client_order_id=""), ())
+        now = order.time
+        changed: dict[str, set[str]] = {account_id: set()}
+        fills: list[Fill] = []
+        prevented: list[PreventedMatch] = []
+        self._submit(order, now, fills, prevented, changed, exhausted)
+        self._settle(self._books[symbol], spec.rules, now, changed)
+        self._emit_changed_balances(changed, now)
+        result = PlaceResult(order.snapshot(), tuple(fills), tuple(prevented))
+        self._flush()
+        return result
+
+    def _prepare(
+        self, acct: Account, spec: SymbolSpec, p: OrderParams, *, check_funds: bool = True
+    ) -> tuple[Order, bool]:
+        """Validate one order request (raising Binance's error) and build the order, id not yet given.
+
+        Returns the order and whether a quoteOrderQty MARKET order will run out of book."""
         rules = spec.rules
-        book = self._books[symbol]
-        validate_params(side, type, quantity, quote_order_qty, price, time_in_force, stop_price, trailing_delta)
+        book = self._books[rules.symbol]
+        side, type, quantity, price = p.side, p.type, p.quantity, p.price
+        validate_params(side, type, quantity, p.quote_order_qty, price, p.time_in_force, p.stop_price, p.trailing_delta)
         if type not in rules.order_types:
             raise SimError(-1116, "Invalid orderType.")
-        if strategy_type is not None and strategy_type < 1_000_000:
+        if p.strategy_type is not None and p.strategy_type < 1_000_000:
             raise SimError(-1134, "strategyType was less than 1000000.")
-        stp = stp_mode or rules.default_stp_mode
+        stp = p.stp_mode or rules.default_stp_mode
         if stp not in STP_MODES:
             raise SimError(-1130, "Data sent for parameter 'selfTradePreventionMode' is not valid.")
         if stp not in rules.allowed_stp_modes:
             raise SimError(-1013, "This symbol does not allow the specified self-trade prevention mode.")
-        if trailing_delta is not None and not rules.allow_trailing_stop:
+        if p.trailing_delta is not None and not rules.allow_trailing_stop:
             raise rejected("Trailing stop orders are not supported for this symbol.")
-        if iceberg_qty is not None and not rules.iceberg_allowed:
+        if p.iceberg_qty is not None and not rules.iceberg_allowed:
             raise rejected("Iceberg orders are not supported for this symbol.")
         checked = check_order(
             rules,
             order_type=type,
             price=price,
             quantity=quantity,
-            quote_order_qty=quote_order_qty,
-            reference_price=self.reference_price(symbol),
+            quote_order_qty=p.quote_order_qty,
+            reference_price=self.reference_price(rules.symbol),
             side=side,
-            stop_price=stop_price,
-            trailing_delta=trailing_delta,
-            iceberg_qty=iceberg_qty,
+            stop_price=p.stop_price,
+            trailing_delta=p.trailing_delta,
+            iceberg_qty=p.iceberg_qty,
         )
         if not checked.ok:
             raise SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
         conditional = type in CONDITIONAL_TYPES
-        if conditional and 0 < rules.max_num_algo_orders <= acct.count_open(symbol, CONDITIONAL_TYPES):
+        if conditional and 0 < rules.max_num_algo_orders <= acct.count_open(rules.symbol, CONDITIONAL_TYPES):
             raise SimError(-1013, "Filter failure: MAX_NUM_ALGO_ORDERS")
-        if new_client_order_id and new_client_order_id in acct.open_ids:
+        if p.client_order_id and p.client_order_id in acct.open_ids:
             raise rejected("Duplicate order sent.")
-        if iceberg_qty is not None:
-            if type not in ICEBERG_TYPES or (time_in_force or "GTC") != "GTC":
+        if p.iceberg_qty is not None:
+            if type not in ICEBERG_TYPES or (p.time_in_force or "GTC") != "GTC":
                 raise rejected("Unsupported order combination")
             assert quantity is not None
-            if iceberg_qty >= quantity:
+            if p.iceberg_qty >= quantity:
                 raise rejected("IcebergQty exceeds QTY.")
         buy = side == BUY
         opposite = book.opposite(side)
@@ -327,54 +368,77 @@ class Engine:
             if best is not None and (best <= price if buy else best >= price):
                 raise rejected("Order would immediately match and take.")
         last = book.last_price
-        if stop_price is not None and last is not None and stop_reached(side, type, stop_price, last):
+        if p.stop_price is not None and last is not None and stop_reached(side, type, p.stop_price, last):
             raise rejected("Order would trigger immediately.")
-        if type == "MARKET" and quote_order_qty is not None:
-            quantity, exhausted = opposite.plan_quote(quote_order_qty, rules.step_size)
+        exhausted = False
+        if type == "MARKET" and p.quote_order_qty is not None:
+            quantity, exhausted = opposite.plan_quote(p.quote_order_qty, rules.step_size)
             if quantity <= 0:
                 if not opposite.prices:
                     raise rejected("Order book liquidity is less than symbol minimum quantity.")
                 raise rejected("Order book liquidity is less than `LOT_SIZE` filter minimum quantity.")
-        else:
-            exhausted = False
         assert quantity is not None
-        acct.check_funds(rules, opposite, buy, type, quantity, quote_order_qty, price)
-
+        if check_funds:
+            acct.check_funds(rules, opposite, buy, type, quantity, p.quote_order_qty, price)
         now = self.clock_ms()
-        tif = time_in_force or "GTC"
-        order_id = 0 if test else self._next_order_id
-        cid = "" if test else new_client_order_id or f"sim{order_id:019d}"
-        order = Order.new(account_id, symbol, side, type, tif, price, quantity, quote_order_qty, now, order_id, cid)
-        order.stop_price = stop_price if stop_price is not None else ZERO
-        order.trailing_delta = trailing_delta or 0
-        order.iceberg_qty = iceberg_qty if iceberg_qty is not None else ZERO
+        order = Order.new(
+            acct.account_id, rules.symbol, side, type, p.time_in_force or "GTC", price, quantity, p.quote_order_qty,
+            now, 0, p.client_order_id or "",
+        )  # fmt: skip
+        order.stop_price = p.stop_price if p.stop_price is not None else ZERO
+        order.trailing_delta = p.trailing_delta or 0
+        order.iceberg_qty = p.iceberg_qty if p.iceberg_qty is not None else ZERO
         order.stp_mode = stp
-        order.strategy_id, order.strategy_type = strategy_id, strategy_type
+        order.strategy_id, order.strategy_type = p.strategy_id, p.strategy_type
         order.pending = conditional
-        if test:
-            return PlaceResult(order.snapshot(), ())
+        return order, exhausted
 
+    def _new_id(self, order: Order) -> None:
+        order.order_id = self._next_order_id
         self._next_order_id += 1
+        order.client_order_id = order.client_order_id or f"sim{order.order_id:019d}"
+
+    def _submit(
+        self,
+        order: Order,
+        now: int,
+        fills: list[Fill],
+        prevented: list[PreventedMatch],
+        changed: dict[str, set[str]],
+        exhausted: bool = False,
+        *,
+        lock: bool = True,
+    ) -> None:
+        """Give a prepared order its id and put it to work (or, if conditional, to wait for its trigger)."""
+        acct = self._accounts[order.account_id]
+        rules = self.specs[order.symbol].rules
+        book = self._books[order.symbol]
+        if not order.order_id:
+            self._new_id(order)
         acct.track(order)
-        changed: dict[str, set[str]] = {account_id: set()}
-        if order.locks:
-            changed[account_id].add(acct.lock_for(order, rules))
-        fills: list[Fill] = []
-        prevented: list[PreventedMatch] = []
-        if conditional:
+        assets = changed.setdefault(order.account_id, set())
+        if order.locks and lock:
+            assets.add(acct.lock_for(order, rules))
+        if order.pending:
             order.start_trailing(book.last_price, now)
             book.stops.append(order)
             self._emit_order(order, "NEW", None, now)
         else:
             self._emit_order(order, "NEW", None, now)
             self._execute(book, rules, order, now, fills, prevented, changed, exhausted)
-            self._run_triggers(book, rules, now, changed)
+
+    def _settle(self, book: Book, rules: SymbolRules, now: int, changed: dict[str, set[str]]) -> None:
+        """After an order has matched: fire the conditional orders its trades reached and start the order
+        list legs its fills released, until nothing more moves."""
+        while True:
+            run_triggers(self, book, rules, now, changed)
+            if not self._lists.run_deferred(now, changed):
+                break
+
+    def _emit_changed_balances(self, changed: dict[str, set[str]], now: int) -> None:
         for acct_id, assets in changed.items():
             if assets:
                 self._emit_balances(acct_id, assets, now)
-        result = PlaceResult(order.snapshot(), tuple(fills), tuple(prevented))
-        self._flush()
-        return result
 
     def _execute(
         self,
@@ -414,44 +478,8 @@ class Engine:
             acct.close(order, rules, changed[order.account_id])
             if expired:
                 self._emit_order(order, "EXPIRED", None, now)
-
-    # -- orders: conditional ---------------------------------------------------------------------
-
-    def _run_triggers(self, book: Book, rules: SymbolRules, now: int, changed: dict[str, set[str]]) -> None:
-        """Show every trade price, in order, to the waiting conditional orders; work the ones that fire.
-
-        Fired orders go to work after the order that traded has finished matching (it holds the book
-        meanwhile), oldest trigger first; their own trades are shown to the rest in turn.
-        """
-        while book.trade_prices:
-            prices, book.trade_prices = book.trade_prices, []
-            fired: list[Order] = []
-            for price in prices:
-                hit = [o for o in book.stops if o.observe(price, now)]
-                if hit:
-                    fired.extend(hit)
-                    book.stops = [o for o in book.stops if o not in hit]
-            for order in fired:
-                self._trigger(book, rules, order, now, changed)
-        if not book.stops:
-            book.trade_prices.clear()
-
-    def _trigger(self, book: Book, rules: SymbolRules, order: Order, now: int, changed: dict[str, set[str]]) -> None:
-        acct = self._accounts[order.account_id]
-        changed.setdefault(order.account_id, set())
-        order.pending = False
-        order.update_time = now
-        if not order.locks:  # a BUY stop-market order: can the account pay for it now?
-            cost = book.opposite(order.side).cost(order.remaining)[1]
-            if cost > acct.free.get(rules.quote_asset, ZERO):
-                order.status, order.expiry_reason, order.is_working = "EXPIRED", "REJECTED", False
-                acct.close(order, rules, changed[order.account_id])
-                self._emit_order(order, "EXPIRED", None, now)
-                return
-        order.working_time = now
-        order.is_working = True
-        self._emit_order(order, "NEW", None, now)
-        self._execute(book, rules, order, now, [], [], changed)
+        if order.order_list_id >= 0:
+            self._lists.sync(order, now, changed)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -489,7 +517,7 @@ class Engine:
             level = opposite.levels[price]
             maker = level[0]
             if maker.account_id == taker.account_id and taker.stp_mode != "NONE":
-                prevented.append(self._prevent(book, rules, taker, maker, opposite, price, now, changed))
+                prevented.append(prevent(self, book, rules, taker, maker, opposite, price, now, changed))
                 continue
             qty = min(taker.remaining, maker.display)
             if not taker.locks and taker.side == BUY:
@@ -518,73 +546,9 @@ class Engine:
             self._emit_order(taker, "TRADE", taker_fill, now)
             if maker.remaining == 0:
                 self._accounts[maker.account_id].close(maker, rules, changed[maker.account_id])
+            if maker.order_list_id >= 0:
+                self._lists.sync(maker, now, changed)
             fills.append(taker_fill)
-
-    def _prevent(
-        self,
-        book: Book,
-        rules: SymbolRules,
-        taker: Order,
-        maker: Order,
-        opposite: BookSide,
-        price: Decimal,
-        now: int,
-        changed: dict[str, set[str]],
-    ) -> PreventedMatch:
-        """Self-trade prevention by the taker's mode (stp_faq.md); the orders' accounts are the same."""
-        mode = taker.stp_mode
-        would_trade = min(taker.remaining, maker.display)
-        if mode == "EXPIRE_TAKER":
-            taker_q, maker_q = taker.remaining, ZERO
-        elif mode == "EXPIRE_MAKER":
-            taker_q, maker_q = ZERO, maker.remaining
-        elif mode == "EXPIRE_BOTH":
-            taker_q, maker_q = taker.remaining, maker.remaining
-        else:  # DECREMENT (and TRANSFER, which within one account behaves the same)
-            taker_q = maker_q = min(taker.remaining, maker.remaining)
-        match = PreventedMatch(
-            book.next_prevented_id, rules.symbol, mode, taker.order_id, maker.order_id, price,
-            would_trade, taker_q, maker_q, now,
-        )  # fmt: skip
-        book.next_prevented_id += 1
-        acct = self._accounts[taker.account_id]
-        assets = changed.setdefault(taker.account_id, set())
-        if maker_q > 0:
-            shown = maker.display
-            self._expire_part(acct, rules, maker, maker_q, match, now, assets)
-            level = opposite.levels[price]
-            if maker.remaining == 0:
-                level.popleft()
-                gone = shown
-            else:
-                maker.display = min(maker.display, maker.remaining)
-                if maker.display == 0:
-                    level.popleft()
-                    maker.display = maker.visible_part()
-                    opposite.add(maker)
-                    gone = shown
-                else:
-                    gone = shown - maker.display
-            total = opposite.reduce(price, gone)
-            self._level_changed(book, rules.symbol, opposite.name, price, total, now)
-            self._emit_order(maker, "TRADE_PREVENTION", None, now, match)
-        if taker_q > 0:
-            self._expire_part(acct, rules, taker, taker_q, match, now, assets)
-            self._emit_order(taker, "TRADE_PREVENTION", None, now, match)
-        return match
-
-    def _expire_part(
-        self, acct: Account, rules: SymbolRules, order: Order, qty: Decimal, match: PreventedMatch, now: int,
-        assets: set[str],
-    ) -> None:  # fmt: skip
-        order.prevented_qty += qty
-        order.prevented_match_id = match.match_id
-        order.update_time = now
-        acct.release(order, rules, qty, assets)
-        if order.remaining == 0:
-            order.status = "EXPIRED_IN_MATCH"
-            order.is_working = False
-            acct.close(order, rules, assets)
 
     def _trade(
         self,
@@ -609,6 +573,8 @@ class Engine:
             acct = self._accounts[order.account_id]
             order.record_fill(qty, quote, now)
             commission, fee_asset = acct.settle(order, rules, qty, quote, is_maker)
+            if order.order_list_id >= 0:
+                self._lists.on_fill(order, qty, commission, fee_asset, changed)
             self.commissions[fee_asset] = self.commissions.get(fee_asset, ZERO) + commission
             changed.setdefault(order.account_id, set()).update((rules.base_asset, rules.quote_asset))
             fill = Fill(price, qty, quote, commission, fee_asset, trade_id, is_maker, now)
@@ -623,6 +589,119 @@ class Engine:
         maker_fill, taker_fill = fills
         return taker_fill, maker_fill
 
+    # -- order lists, amendments, prevented matches --------------------------------------------------
+
+    def place_order_list(
+        self,
+        account_id: str,
+        symbol: str,
+        kind: str,
+        legs: list[OrderParams],
+        *,
+        working: OrderParams | None = None,
+        list_client_order_id: str | None = None,
+    ) -> PlaceListResult:
+        """Place an OCO (`legs` = [above, below]), OTO (`working` + [pending]), OTOCO (`working` + [above,
+        below]) or their OPO forms (pending quantity None). See `order_lists`."""
+        acct = self._account(account_id)
+        spec = self._spec(symbol)
+        return self._lists.place(acct, spec, kind, legs, working=working, list_client_order_id=list_client_order_id)
+
+    def cancel_order_list(
+        self,
+        account_id: str,
+        symbol: str,
+        *,
+        order_list_id: int | None = None,
+        list_client_order_id: str | None = None,
+        new_client_order_id: str | None = None,
+    ) -> OrderListSnapshot:
+        acct = self._account(account_id)
+        self._spec(symbol)
+        lst = self._lists.find(account_id, order_list_id, list_client_order_id)
+        if lst.symbol != symbol or (order_list_id is not None and list_client_order_id not in (None, lst.client_id)):
+            raise SimError(-2011, "Unknown order list sent.")
+        snap = self._lists.cancel(acct, lst.list_id, new_client_order_id, self.clock_ms())
+        self._flush()
+        return snap
+
+    def get_order_list(
+        self, account_id: str, *, order_list_id: int | None = None, list_client_order_id: str | None = None
+    ) -> OrderListSnapshot:
+        self._account(account_id)
+        return self._lists.find(account_id, order_list_id, list_client_order_id).snapshot()
+
+    def open_order_lists(self, account_id: str) -> list[OrderListSnapshot]:
+        self._account(account_id)
+        return self._lists.open_lists(account_id)
+
+    def all_order_lists(
+        self,
+        account_id: str,
+        *,
+        from_id: int | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderListSnapshot]:
+        self._account(account_id)
+        return self._lists.history(account_id, from_id, start_time, end_time, limit)
+
+    def amend_keep_priority(
+        self,
+        account_id: str,
+        symbol: str,
+        new_qty: Decimal,
+        *,
+        order_id: int | None = None,
+        orig_client_order_id: str | None = None,
+        new_client_order_id: str | None = None,
+    ) -> AmendResult:
+        """Lower an open order's quantity without losing its queue place (see `amend`)."""
+        return amend_keep_priority(
+            self, account_id, symbol, new_qty, order_id=order_id, orig_client_order_id=orig_client_order_id,
+            new_client_order_id=new_client_order_id,
+        )  # fmt: skip
+
+    def order_amendments(
+        self, account_id: str, symbol: str, order_id: int, *, from_execution_id: int | None = None, limit: int = 500
+    ) -> list[Amendment]:
+        acct = self._account(account_id)
+        self._spec(symbol)
+        if acct.find(symbol, order_id, None) is None:
+            raise SimError(-2013, "Order does not exist.")
+        picked = [
+            a
+            for a in acct.amendments
+            if a.symbol == symbol
+            and a.order_id == order_id
+            and (from_execution_id is None or a.execution_id >= from_execution_id)
+        ]
+        return picked[:limit]
+
+    def prevented_matches(
+        self,
+        account_id: str,
+        symbol: str,
+        *,
+        prevented_match_id: int | None = None,
+        order_id: int | None = None,
+        from_prevented_match_id: int | None = None,
+        limit: int = 500,
+    ) -> list[PreventedMatch]:
+        """myPreventedMatches: by preventedMatchId, or by orderId (from fromPreventedMatchId on)."""
+        acct = self._account(account_id)
+        self._spec(symbol)
+        mine = [m for m in acct.prevented if m.symbol == symbol]
+        if prevented_match_id is not None:
+            return [m for m in mine if m.match_id == prevented_match_id]
+        return [
+            m
+            for m in mine
+            if order_id in (m.taker_order_id, m.maker_order_id)
+            and (from_prevented_match_id is None or m.match_id >= from_prevented_match_id)
+        ][:limit]
+
     # -- orders: canceling -----------------------------------------------------------------------
 
     def cancel_order(
@@ -634,46 +713,86 @@ class Engine:
         orig_client_order_id: str | None = None,
         new_client_order_id: str | None = None,
     ) -> OrderSnapshot:
+        """Cancel one order; a leg of an order list cancels the whole list (see `cancel_order_list`)."""
         acct = self._account(account_id)
         self._spec(symbol)
         order = acct.find(symbol, order_id, orig_client_order_id)
         if order is None or order.status not in OPEN_STATUSES:
             raise unknown_order()
-        snap = self._cancel(acct, order, new_client_order_id, self.clock_ms())
+        now = self.clock_ms()
+        if order.order_list_id >= 0:
+            done = self._lists.cancel(acct, order.order_list_id, new_client_order_id, now)
+            self._flush()
+            return next(o for o in done.orders if o.order_id == order.order_id)
+        changed: set[str] = set()
+        snap = self._remove(acct, order, now, changed, new_client_order_id=new_client_order_id)
+        if changed:
+            self._emit_balances(account_id, changed, now)
         self._flush()
         return snap
 
     def cancel_all(self, account_id: str, symbol: str) -> list[OrderSnapshot]:
+        """Cancel every open order of `symbol`, order lists included; the canceled orders."""
+        singles, lists = self.cancel_open(account_id, symbol)
+        return singles + [o for lst in lists for o in lst.orders]
+
+    def cancel_open(self, account_id: str, symbol: str) -> tuple[list[OrderSnapshot], list[OrderListSnapshot]]:
+        """openOrders.cancelAll: (canceled single orders, canceled order lists), in order id order."""
         acct = self._account(account_id)
         self._spec(symbol)
         orders = acct.open_orders(symbol)
         if not orders:
             raise unknown_order()
         now = self.clock_ms()
-        snaps = [self._cancel(acct, order, None, now) for order in orders]
+        singles: list[OrderSnapshot] = []
+        lists: list[OrderListSnapshot] = []
+        changed: set[str] = set()
+        for order in orders:
+            if order.status not in OPEN_STATUSES:
+                continue  # a leg of a list canceled above
+            if order.order_list_id >= 0:
+                lists.append(self._lists.cancel(acct, order.order_list_id, None, now))
+            else:
+                singles.append(self._remove(acct, order, now, changed))
+        if changed:
+            self._emit_balances(account_id, changed, now)
         self._flush()
-        return snaps
+        return singles, lists
 
-    def _cancel(self, acct: Account, order: Order, new_client_order_id: str | None, now: int) -> OrderSnapshot:
+    def _remove(
+        self,
+        acct: Account,
+        order: Order,
+        now: int,
+        changed: set[str],
+        *,
+        status: str = "CANCELED",
+        reason: str = "",
+        new_client_order_id: str | None = None,
+    ) -> OrderSnapshot:
+        """Take an open order off the book (or out of waiting) as CANCELED, or EXPIRED for `reason`."""
         rules = self.specs[order.symbol].rules
         book = self._books[order.symbol]
-        if order.pending:
+        if order.list_waiting:
+            order.list_waiting = False
+        elif order.pending:
             book.stops.remove(order)
         else:
             side = book.side(order.side)
             side.levels[order.price].remove(order)
             total = side.reduce(order.price, order.display)
             self._level_changed(book, order.symbol, side.name, order.price, total, now)
-        order.status = "CANCELED"
+        order.status = status
+        order.expiry_reason = reason
         order.update_time = now
         order.is_working = False
-        changed: set[str] = set()
         acct.close(order, rules, changed)
-        cancel_id = new_client_order_id or f"cxl{self._next_exec_id:019d}"
-        snap = order.snapshot(client_order_id=cancel_id, orig_client_order_id=order.client_order_id)
+        if status == "CANCELED":
+            cancel_id = new_client_order_id or f"cxl{self._next_exec_id:019d}"
+            snap = order.snapshot(client_order_id=cancel_id, orig_client_order_id=order.client_order_id)
+        else:
+            snap = order.snapshot()
         exec_id = self._next_exec_id
         self._next_exec_id += 1
-        self._emit(OrderUpdated(order.account_id, snap, "CANCELED", None, exec_id, now))
-        if changed:
-            self._emit_balances(order.account_id, changed, now)
+        self._emit(OrderUpdated(order.account_id, snap, status, None, exec_id, now))
         return snap

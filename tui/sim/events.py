@@ -13,12 +13,19 @@ from decimal import Decimal
 
 from tui.domain.filters import SymbolRules
 
+DEFAULT_MAX_NUM_ORDER_LISTS = 20
+DEFAULT_MAX_NUM_ORDER_AMENDS = 10
+
 
 @dataclass(frozen=True)
 class SymbolSpec:
     """One tradable symbol of the simulator."""
 
     rules: SymbolRules
+    max_num_order_lists: int = (
+        DEFAULT_MAX_NUM_ORDER_LISTS  # MAX_NUM_ORDER_LISTS: open order lists per account and symbol
+    )
+    max_num_order_amends: int = DEFAULT_MAX_NUM_ORDER_AMENDS  # MAX_NUM_ORDER_AMENDS: amendments of one order
 
     @property
     def symbol(self) -> str:
@@ -72,6 +79,7 @@ class OrderSnapshot:
     prevented_match_id: int | None = None  # the latest prevented match this order took part in
     expiry_reason: str = ""  # set once EXPIRED: UNFILLED_IOC_QUANTITY_EXPIRED, INSUFFICIENT_LIQUIDITY, REJECTED...
     book_qty: Decimal = Decimal(0)  # what it shows on the book now (an iceberg's visible part); 0 if off-book
+    order_list_id: int = -1  # the order list it is a leg of; -1 if none
 
 
 @dataclass(frozen=True)
@@ -155,5 +163,59 @@ class BalancesChanged:
     time: int
 
 
-EngineEvent = BookLevelChanged | TradeExecuted | OrderUpdated | BalancesChanged
+@dataclass(frozen=True)
+class OrderListSnapshot:
+    """An order list (OCO, OTO, OTOCO, OPO, OPOCO) and its legs as they stand."""
+
+    account_id: str
+    order_list_id: int
+    kind: str  # OCO, OTO, OTOCO, OPO, OPOCO
+    contingency_type: str  # OCO or OTO (OTOCO, OPO and OPOCO report OTO)
+    list_status_type: str  # RESPONSE, EXEC_STARTED, UPDATED, ALL_DONE
+    list_order_status: str  # EXECUTING, ALL_DONE, REJECT
+    list_client_order_id: str
+    transaction_time: int
+    symbol: str
+    orders: tuple[OrderSnapshot, ...]
+    reject_reason: str = "NONE"
+
+
+@dataclass(frozen=True)
+class PlaceListResult:
+    order_list: OrderListSnapshot
+    fills: Mapping[int, tuple[Fill, ...]]  # order id -> its fills while the list was placed
+
+
+@dataclass(frozen=True)
+class ListStatusChanged:
+    """A `listStatus` user event: the list was placed, changed, rejected something, or finished."""
+
+    account_id: str
+    order_list: OrderListSnapshot
+    time: int
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One order.amend.keepPriority, as order.amendments reports it."""
+
+    symbol: str
+    order_id: int
+    execution_id: int
+    orig_client_order_id: str
+    new_client_order_id: str
+    orig_qty: Decimal
+    new_qty: Decimal
+    time: int
+
+
+@dataclass(frozen=True)
+class AmendResult:
+    order: OrderSnapshot  # client id: the new one; orig_client_order_id: the one before
+    execution_id: int
+    transact_time: int
+    order_list: OrderListSnapshot | None
+
+
+EngineEvent = BookLevelChanged | TradeExecuted | OrderUpdated | BalancesChanged | ListStatusChanged
 Listener = Callable[[EngineEvent], None]

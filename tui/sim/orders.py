@@ -22,9 +22,28 @@ LIMIT_PRICED_TYPES = ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")  # need p
 ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", *CONDITIONAL_TYPES)
 ICEBERG_TYPES = ("LIMIT", "LIMIT_MAKER", *STOP_LIMIT_TYPES)
 TIME_IN_FORCES = ("GTC", "IOC", "FOK")
-OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED")
+OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED", "PENDING_NEW")  # PENDING_NEW: an OTO leg not yet placed
 STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT", "TRANSFER")
 BIPS = Decimal(10_000)
+
+
+@dataclass(frozen=True)
+class OrderParams:
+    """One order request as the engine takes it (order.place's parameters; also each order-list leg)."""
+
+    side: str
+    type: str
+    quantity: Decimal | None = None
+    quote_order_qty: Decimal | None = None
+    price: Decimal | None = None
+    time_in_force: str | None = None
+    client_order_id: str | None = None
+    stop_price: Decimal | None = None
+    trailing_delta: int | None = None
+    iceberg_qty: Decimal | None = None
+    stp_mode: str | None = None
+    strategy_id: int | None = None
+    strategy_type: int | None = None
 
 
 # eq=False: orders are compared by identity (a book level removes exactly this order from its queue).
@@ -64,6 +83,9 @@ class Order:
     prevented_qty: Decimal = ZERO
     prevented_match_id: int | None = None
     expiry_reason: str = ""
+    order_list_id: int = -1
+    list_waiting: bool = False  # an OTO pending leg, not placed until the working leg fills
+    amends: int = 0
 
     @classmethod
     def new(
@@ -160,6 +182,7 @@ class Order:
             prevented_match_id=self.prevented_match_id,
             expiry_reason=self.expiry_reason,
             book_qty=self.display if self.is_working and not self.pending and self.remaining > 0 else ZERO,
+            order_list_id=self.order_list_id,
         )
 
     # -- conditional orders ------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from typing import Any
 from tui.domain.filters import SymbolRules
 from tui.domain.money import fmt
 
+from .events import DEFAULT_MAX_NUM_ORDER_AMENDS, DEFAULT_MAX_NUM_ORDER_LISTS
+
 Json = dict[str, Any]
 D8_ZERO = "0.00000000"
 
@@ -69,6 +71,8 @@ def symbol_filters(r: SymbolRules) -> list[Json]:
             if r.max_num_algo_orders
             else []
         ),
+        {"filterType": "MAX_NUM_ORDER_LISTS", "maxNumOrderLists": DEFAULT_MAX_NUM_ORDER_LISTS},
+        {"filterType": "MAX_NUM_ORDER_AMENDS", "maxNumOrderAmends": DEFAULT_MAX_NUM_ORDER_AMENDS},
     ]
 
 
@@ -85,13 +89,13 @@ def symbol_info(r: SymbolRules) -> Json:
         "quoteCommissionPrecision": r.quote_asset_precision,
         "orderTypes": list(r.order_types),
         "icebergAllowed": r.iceberg_allowed,
-        "ocoAllowed": False,
-        "otoAllowed": False,
-        "opoAllowed": False,
+        "ocoAllowed": True,
+        "otoAllowed": True,
+        "opoAllowed": True,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": r.allow_trailing_stop,
-        "cancelReplaceAllowed": False,
-        "amendAllowed": False,
+        "cancelReplaceAllowed": True,
+        "amendAllowed": True,
         "pegInstructionsAllowed": False,
         "isSpotTradingAllowed": True,
         "isMarginTradingAllowed": False,
@@ -112,6 +116,8 @@ _CONDITIONAL = ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMI
 def _working_time(o: Any) -> int:
     """When the order started working: -1 for a conditional order still waiting for its trigger;
     other orders that never rested report their creation time."""
+    if o.status == "PENDING_NEW":
+        return -1
     wt = getattr(o, "working_time", None)
     if isinstance(wt, int) and wt >= 0:
         return wt
@@ -152,7 +158,7 @@ def order_ack(o: Any, transact_time: int) -> Json:
     return {
         "symbol": o.symbol,
         "orderId": o.order_id,
-        "orderListId": -1,
+        "orderListId": o.order_list_id,
         "clientOrderId": o.client_order_id,
         "transactTime": transact_time,
     }
@@ -212,7 +218,7 @@ def order_status(o: Any) -> Json:
     return {
         "symbol": o.symbol,
         "orderId": o.order_id,
-        "orderListId": -1,
+        "orderListId": o.order_list_id,
         "clientOrderId": o.client_order_id,
         "price": d8(o.price),
         "origQty": d8(o.orig_qty),
@@ -237,7 +243,7 @@ def cancel_report(o: Any, transact_time: int) -> Json:
         "symbol": o.symbol,
         "origClientOrderId": o.orig_client_order_id or o.client_order_id,
         "orderId": o.order_id,
-        "orderListId": -1,
+        "orderListId": o.order_list_id,
         "clientOrderId": o.client_order_id,
         "transactTime": transact_time,
         "price": d8(o.price),
@@ -312,8 +318,8 @@ def execution_report(ev: Any) -> Json:
         "p": d8(o.price),
         "P": d8(o.stop_price),
         "F": d8(o.iceberg_qty),
-        "g": -1,
-        "C": (o.orig_client_order_id or "") if cancel else "",
+        "g": o.order_list_id,
+        "C": (o.orig_client_order_id or "") if cancel or ev.execution_type == "REPLACED" else "",
         "x": ev.execution_type,
         "X": o.status,
         "r": "NONE",

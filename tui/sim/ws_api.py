@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from . import market_views, ws_trading
+from . import market_views, ws_lists, ws_trading
 from .api_errors import ApiError, mandatory, rejected_api_key
 from .auth import ApiKey, KeyRegistry, KeyType, check_timestamp, verify_signed
-from .engine import BalancesChanged, Engine, OrderUpdated, SimError
+from .engine import BalancesChanged, Engine, ListStatusChanged, OrderUpdated, SimError
 from .params import opt_bool, opt_int
 from .rate_limits import RateLimiter, depth_weight, ticker_24h_weight
 from .wire import account_position, balance_update, execution_report, stream_terminated
+from .wire_lists import list_status_event
 from .ws_conn import WsConnection
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ class WsApi:
             "userDataStream.subscribe.signature": Method(self._uds_subscribe_signature, 2, SIG, "USER_STREAM"),
             "userDataStream.unsubscribe": Method(self._uds_unsubscribe, 2, params=frozenset({"subscriptionId"})),
         }
-        for name, (handler, weight, permission, params, places) in ws_trading.METHODS.items():
+        for name, (handler, weight, permission, params, places) in {**ws_trading.METHODS, **ws_lists.METHODS}.items():
             table[name] = Method(handler, weight, S, permission, frozenset(params), places)
         return table
 
@@ -382,6 +383,8 @@ class WsApi:
             self._publish(event.account_id, execution_report(event))
         elif isinstance(event, BalancesChanged):
             self._publish(event.account_id, account_position(event))
+        elif isinstance(event, ListStatusChanged):
+            self._publish(event.account_id, list_status_event(event))
 
     def publish_balance_update(self, account: str, asset: str, delta: Decimal) -> None:
         """`balanceUpdate` for a deposit/withdrawal (sent before the engine's account position)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .api_errors import ApiError
-from .orders import STP_MODES
+from .orders import OPEN_STATUSES, STP_MODES
 from .params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str, symbol
 from .wire import (
     account_trade,
@@ -20,6 +20,7 @@ from .wire import (
     order_result,
     order_status,
 )
+from .wire_lists import list_canceled
 
 if TYPE_CHECKING:
     from .ws_api import Call
@@ -126,12 +127,15 @@ def order_cancel(call: Call) -> Any:
         wanted = "NEW" if restrictions == "ONLY_NEW" else "PARTIALLY_FILLED"
         if current.status != wanted:
             raise ApiError(-2011, "Order was not canceled due to cancel restrictions.")
+    new_id = opt_str(call.params, "newClientOrderId")
+    current = call.engine.get_order(call.account, sym, order_id=order_id, orig_client_order_id=orig)
+    if current.order_list_id >= 0 and current.status in OPEN_STATUSES:  # canceling a leg cancels its list
+        lst = call.engine.cancel_order_list(
+            call.account, sym, order_list_id=current.order_list_id, new_client_order_id=new_id
+        )
+        return list_canceled(lst)
     snap = call.engine.cancel_order(
-        call.account,
-        sym,
-        order_id=order_id,
-        orig_client_order_id=orig,
-        new_client_order_id=opt_str(call.params, "newClientOrderId"),
+        call.account, sym, order_id=order_id, orig_client_order_id=orig, new_client_order_id=new_id
     )
     return cancel_report(snap, snap.update_time)
 
@@ -148,8 +152,8 @@ def open_orders_status(call: Call) -> Any:
 
 def open_orders_cancel_all(call: Call) -> Any:
     sym = symbol(call.params, call.engine.specs)
-    snaps = call.engine.cancel_all(call.account, sym)
-    return [cancel_report(s, s.update_time) for s in snaps]
+    singles, lists = call.engine.cancel_open(call.account, sym)
+    return [cancel_report(s, s.update_time) for s in singles] + [list_canceled(lst) for lst in lists]
 
 
 def _time_range(call: Call) -> tuple[int | None, int | None]:
