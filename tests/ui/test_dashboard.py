@@ -198,3 +198,87 @@ async def test_preview_rejection_sends_nothing(make_trading_app, sim) -> None:  
         (rejected,) = seen.values()
         assert rejected.code == -2010 and "nothing was sent" in rejected.msg
         assert sim.engine.all_orders(DEMO, "BTCUSDT") == []
+
+
+async def _resting_buy(pilot, app, qty: str = "0.002") -> None:  # type: ignore[no-untyped-def]
+    resting = f"{(_book(app).snapshot.bids[0][0] * Decimal('0.9')).quantize(Decimal('0.01'))}"
+    await pilot.press("b")
+    await _fill_form(pilot, app, price=resting, quantity=qty)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await pilot.press("y")
+    await wait_until(pilot, lambda: _orders(app).row_count == 1, what="resting order")
+
+
+async def test_amend_lowers_quantity_keeping_the_order(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.order_tools import AmendScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _resting_buy(pilot, app)
+        (before,) = sim.engine.open_orders(DEMO)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AmendScreen), what="amend modal")
+        app.screen.query_one(Input).value = "0.001"
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: sim.engine.open_orders(DEMO)[0].orig_qty == Decimal("0.001"), what="amended on the exchange"
+        )
+        (after,) = sim.engine.open_orders(DEMO)
+        assert after.order_id == before.order_id  # the same order, so its queue place is kept
+        await wait_until(
+            pilot,
+            lambda: _orders(app).selected_order and _orders(app).selected_order.orig_qty == Decimal("0.001"),
+            what="table updated",
+        )
+
+
+async def test_cancel_replace_from_the_prefilled_form(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.confirm import ConfirmScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _resting_buy(pilot, app)
+        (old,) = sim.engine.open_orders(DEMO)
+        await pilot.press("r")
+        form = await _fill_form(pilot, app)  # prefilled with the order: price and remaining quantity
+        assert form.query_one("#price", Input).value == f"{old.price.normalize():f}"
+        new_price = (old.price - Decimal("1")).quantize(Decimal("0.01"))
+        form.query_one("#price", Input).value = f"{new_price}"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="replace confirmation")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: [o.price for o in sim.engine.open_orders(DEMO)] == [new_price], what="replaced")
+        await wait_until(
+            pilot,
+            lambda: [o.price for o in _orders(app)._orders.values()] == [new_price],
+            what="the table shows only the replacement",
+        )
+
+
+async def test_oco_from_the_form_shows_both_legs_grouped(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.order_tools import OcoFormScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await wait_until(pilot, lambda: app.dashboard.ticker is not None, what="ticker")
+        last = app.dashboard.ticker.last_price
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, OcoFormScreen), what="OCO form")
+        form = app.screen
+        form.query_one("#quantity", Input).value = "0.001"
+        form.query_one("#limit", Input).value = f"{(last * Decimal('1.05')).quantize(Decimal('0.01'))}"
+        form.query_one("#stop", Input).value = f"{(last * Decimal('0.95')).quantize(Decimal('0.01'))}"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: _orders(app).row_count == 2, what="both legs")
+        legs = sim.engine.open_orders(DEMO)
+        assert {o.type for o in legs} == {"LIMIT_MAKER", "STOP_LOSS_LIMIT"}
+        table = _orders(app)
+        list_cells = [str(table.get_row_at(i)[-1]) for i in range(2)]
+        assert list_cells[0] == list_cells[1] and list_cells[0].startswith("└ list #")

@@ -14,7 +14,17 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from ..domain.orders import CommissionRates, Order, OrderRequest, Side, Ticker24h, new_client_order_id
+from ..domain.orders import (
+    CommissionRates,
+    Order,
+    OrderListRequest,
+    OrderRequest,
+    OrderType,
+    Side,
+    Ticker24h,
+    TimeInForce,
+    new_client_order_id,
+)
 from ..exchange.errors import ExchangeError
 from ..exchange.session import Session
 from ..feeds import AccountFeed, MarketFeed
@@ -42,6 +52,7 @@ from .export import ExportScreen
 from .help import HelpScreen
 from .options import OptionsScreen
 from .order_form import OrderFormContext, OrderFormScreen, describe_request
+from .order_tools import AmendScreen, OcoFormScreen
 from .symbol_picker import SymbolPicker
 
 INTERVALS = ("1s", "1m", "5m", "15m", "1h", "4h", "1d")
@@ -54,6 +65,9 @@ class DashboardScreen(Screen[None]):
         Binding("s", "order('SELL')", "Sell"),
         Binding("c", "cancel_selected", "Cancel order"),
         Binding("C", "cancel_all", "Cancel all (symbol)", key_display="shift+c"),
+        Binding("a", "amend", "Amend qty"),
+        Binding("r", "replace", "Cancel-replace"),
+        Binding("l", "oco", "OCO"),
         Binding("right_square_bracket", "cycle_symbol(1)", "Next symbol", key_display="]"),
         Binding("left_square_bracket", "cycle_symbol(-1)", "Prev symbol", key_display="[", show=False),
         Binding("t", "pick_symbol", "Symbol…"),
@@ -96,7 +110,7 @@ class DashboardScreen(Screen[None]):
         yield StatusBar(id="status")
         yield Footer()
 
-    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all"})
+    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "amend", "replace", "oco"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Trading actions do not exist on a read-only profile: hidden from the footer, help and palette."""
@@ -396,6 +410,126 @@ class DashboardScreen(Screen[None]):
         for order in cancelled:
             self._track(order)
         self.notify(f"Cancelled {len(cancelled)} order(s) on {symbol}")
+
+    # -- the selected order: amend, cancel-replace; order lists ---------------------------------
+    def _selected_or_warn(self) -> Order | None:
+        if not self._require_ready():
+            return None
+        order = self.query_one(OpenOrdersTable).selected_order
+        if order is None:
+            self.notify("No open order selected: move to one with ↑/↓ first.", severity="warning")
+        return order
+
+    def action_amend(self) -> None:
+        order = self._selected_or_warn()
+        if order is None:
+            return
+
+        def answered(qty: Decimal | None) -> None:
+            if qty is not None:
+                self.amend(order, qty)
+
+        self.app.push_screen(AmendScreen(order, self.session.rules[order.symbol]), answered)
+
+    @work(group="orders", exit_on_error=False)
+    async def amend(self, order: Order, qty: Decimal) -> None:
+        try:
+            amended = await self.session.amend_keep_priority(order.symbol, order.order_id, qty)
+        except ExchangeError as exc:
+            self.notify(f"Amend #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
+            return
+        self._track(amended.order)
+        self.notify(f"#{order.order_id} now {amended.order.orig_qty.normalize():f}, queue place kept", title="Amended")
+
+    def action_replace(self) -> None:
+        order = self._selected_or_warn()
+        if order is None:
+            return
+        draft = OrderRequest(
+            order.symbol,
+            Side(order.side),
+            OrderType(order.type),
+            quantity=order.remaining,
+            price=order.price or None,
+            time_in_force=TimeInForce(order.time_in_force) if order.type == "LIMIT" else None,
+            stop_price=order.stop_price or None,
+            trailing_delta=order.trailing_delta,
+        )
+        context = OrderFormContext(
+            rules=self.session.rules[order.symbol], side=Side(order.side), commission=self.commission, draft=draft
+        )
+
+        def submitted(request: OrderRequest | None) -> None:
+            if request is not None:
+                self.cancel_replace(order, request)
+
+        self.app.push_screen(OrderFormScreen(context), submitted)
+
+    @work(group="orders", exit_on_error=False)
+    async def cancel_replace(self, order: Order, request: OrderRequest) -> None:
+        text = f"Cancel #{order.order_id} and place instead:\n" + describe_request(
+            request, self.session.rules[request.symbol]
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(text, title="Cancel and replace?", confirm_label="Replace")
+        ):
+            return
+        try:
+            result = await self.session.cancel_replace(order.order_id, request)
+        except ExchangeError as exc:
+            self.notify(f"Cancel-replace #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
+            return
+        for part in (result.canceled, result.new_order):
+            if part is not None:
+                self._track(part)
+        if result.ok:
+            assert result.new_order is not None
+            self.notify(f"#{order.order_id} replaced by #{result.new_order.order_id}", title="Cancel-replace")
+            return
+        halves = [f"cancel {result.cancel_result}", f"new order {result.new_order_result}"]
+        detail = "; ".join(f"{e[0]} {e[1]}" for e in (result.cancel_error, result.new_order_error) if e is not None)
+        self.notify(
+            f"{', '.join(halves)}. {detail}", title="Cancel-replace partly failed", severity="error", timeout=10
+        )
+        self._reload_account()
+
+    def action_oco(self) -> None:
+        if not self._require_ready():
+            return
+        last = self.ticker.last_price if self.ticker and self.ticker.symbol == self.symbol else None
+
+        def submitted(request: OrderListRequest | None) -> None:
+            if request is not None:
+                self.place_oco(request)
+
+        self.app.push_screen(OcoFormScreen(self.session.rules[self.symbol], Side.SELL, last), submitted)
+
+    @work(group="orders", exit_on_error=False)
+    async def place_oco(self, request: OrderListRequest) -> None:
+        assert request.above is not None and request.below is not None and request.quantity is not None
+        legs = []
+        for name, leg in (("above", request.above), ("below", request.below)):
+            stop = f" stop {leg.stop_price.normalize():f}" if leg.stop_price is not None else ""
+            legs.append(f"{name}: {leg.type.value} {leg.price.normalize() if leg.price else ''}{stop}")
+        text = f"OCO {request.side} {request.quantity.normalize():f} {request.symbol}\n" + "\n".join(legs)
+        settings = getattr(self.app, "settings", None)
+        if (settings is None or settings.confirm_orders) and not await self.app.push_screen_wait(ConfirmScreen(text)):
+            return
+        try:
+            placed = await self.session.place_order_list(request)
+        except ExchangeError as exc:
+            self.post_message(
+                OrderRejected(
+                    OrderRequest(request.symbol, request.side or Side.SELL, OrderType.LIMIT), exc.code, exc.msg
+                )
+            )
+            return
+        for report in placed.orders:
+            self._track(report)
+        self.notify(
+            f"OCO list #{placed.order_list_id}: {placed.list_order_status}, {len(placed.order_ids)} legs",
+            title="Order list placed",
+        )
 
     def action_cycle_symbol(self, step: int) -> None:
         if not self._require_ready():

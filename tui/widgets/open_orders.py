@@ -19,7 +19,7 @@ class OpenOrdersTable(DataTable[str]):
     OpenOrdersTable { height: 1fr; }
     """
 
-    COLUMNS = ("Symbol", "Side", "Type", "Price", "Stop", "Qty", "Filled", "Status", "Id")
+    COLUMNS = ("Symbol", "Side", "Type", "Price", "Stop", "Qty", "Filled", "Status", "Id", "List")
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -43,7 +43,15 @@ class OpenOrdersTable(DataTable[str]):
     def show(self, orders: tuple[Order, ...]) -> None:
         """Replace the rows with `orders`, keeping the cursor on the same order where it survives."""
         selected = self.selected_order
-        ordered = sorted(orders, key=lambda o: (o.symbol, o.time, o.order_id))
+        # Legs of one order list sit together (under the list's first leg), each marked with the list.
+        first_seen: dict[int, tuple[int, int]] = {}
+        for o in sorted(orders, key=lambda o: (o.time, o.order_id)):
+            if o.order_list_id >= 0:
+                first_seen.setdefault(o.order_list_id, (o.time, o.order_id))
+        ordered = sorted(
+            orders,
+            key=lambda o: (o.symbol, *(first_seen.get(o.order_list_id, (o.time, o.order_id))), o.order_id),
+        )
         self._orders = {str(o.order_id): o for o in ordered}
         self.clear()
         for order in ordered:
@@ -58,6 +66,7 @@ class OpenOrdersTable(DataTable[str]):
                 fmt(order.executed_qty, 8).rstrip("0").rstrip(".") or "0",
                 order.status,
                 str(order.order_id),
+                f"└ list #{order.order_list_id}" if order.order_list_id >= 0 else "",
                 key=str(order.order_id),
             )
         if selected is not None and str(selected.order_id) in self._orders:
