@@ -15,7 +15,7 @@ from functools import partial
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from .config import Settings, downloads_dir, export_jobs_path
@@ -148,9 +148,15 @@ class TradingApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        target = screen if isinstance(screen, DashboardScreen) else self.dashboard
+        # The screen in front: its own actions, never the hidden dashboard's (modals: the screen below).
+        target = screen
+        for candidate in reversed(self.screen_stack):
+            if not isinstance(candidate, ModalScreen):
+                target = candidate
+                break
         for binding in target.BINDINGS:
-            assert isinstance(binding, Binding)
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
             if target.check_action(binding.action.split("(")[0], ()) is False:
                 continue  # e.g. trading actions on a read-only profile
             key = binding.key_display or binding.key

@@ -262,7 +262,14 @@ async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> Non
         from tui.domain.orders import OrderRequest, OrderType, Side, TimeInForce
         from tui.exchange.errors import ExchangeError
 
-        request = OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, quantity=Decimal("0.001"), price=Decimal("10000"), time_in_force=TimeInForce.GTC)
+        request = OrderRequest(
+            "BTCUSDT",
+            Side.BUY,
+            OrderType.LIMIT,
+            quantity=Decimal("0.001"),
+            price=Decimal("10000"),
+            time_in_force=TimeInForce.GTC,
+        )
         try:
             await app.session.place_order(request)
         except ExchangeError as exc:
@@ -286,3 +293,14 @@ async def test_live_profile_is_visibly_different(sim, tmp_path) -> None:  # type
         header = app.dashboard.query_one(HeaderBar)
         assert header.has_class("live")
         assert "LIVE · REAL MONEY" in str(header.render())
+
+
+async def test_palette_lists_the_front_screens_actions(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.export import ExportScreen
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), what="export screen")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Request export" in titles and "Buy" not in titles

@@ -15,6 +15,8 @@ from tui.domain.filters import SymbolRules
 from tui.domain.money import ZERO, to_decimal, wire
 from tui.domain.order_book import DepthDiff, DepthSnapshot, Level
 from tui.domain.orders import (
+    AccountCommission,
+    AccountTrade,
     AmendedOrder,
     Balance,
     CancelReplaceResult,
@@ -31,6 +33,8 @@ from tui.domain.orders import (
     PreventedMatch,
     Ticker24h,
     Trade,
+    TradeCommissionRates,
+    UnfilledOrderCount,
 )
 
 from .events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderListUpdate, OrderUpdate
@@ -711,6 +715,65 @@ def order_commission_rates(d: Any) -> OrderCommissionRates:
         discount_enabled_for_symbol=_bool(discount, "enabledForSymbol", what, False),
         discount_asset=_str(discount, "discountAsset", what, ""),
         discount=_dec(discount, "discount", what, ZERO),
+    )
+
+
+def account_trade_from_wire(d: Any) -> AccountTrade:
+    """One row of myTrades."""
+    what = "myTrades"
+    t = _obj(d, what)
+    return AccountTrade(
+        symbol=_str(t, "symbol", what),
+        id=_int(t, "id", what),
+        order_id=_int(t, "orderId", what),
+        price=_dec(t, "price", what),
+        qty=_dec(t, "qty", what),
+        quote_qty=_dec(t, "quoteQty", what),
+        commission=_dec(t, "commission", what),
+        commission_asset=_str(t, "commissionAsset", what),
+        time=_int(t, "time", what),
+        is_buyer=_bool(t, "isBuyer", what),
+        is_maker=_bool(t, "isMaker", what),
+        order_list_id=_int(t, "orderListId", what, -1),
+    )
+
+
+def _trade_rates(d: Any, what: str) -> TradeCommissionRates:
+    r = _obj(d, what)
+    return TradeCommissionRates(
+        maker=_dec(r, "maker", what, ZERO),
+        taker=_dec(r, "taker", what, ZERO),
+        buyer=_dec(r, "buyer", what, ZERO),
+        seller=_dec(r, "seller", what, ZERO),
+    )
+
+
+def account_commission_from_wire(d: Any) -> AccountCommission:
+    """account.commission."""
+    what = "account.commission"
+    o = _obj(d, what)
+    discount = _obj(_get(o, "discount", what), f"{what} discount")
+    return AccountCommission(
+        symbol=_str(o, "symbol", what),
+        standard=_trade_rates(_get(o, "standardCommission", what), f"{what} standardCommission"),
+        special=_trade_rates(_get(o, "specialCommission", what, {}), f"{what} specialCommission"),
+        tax=_trade_rates(_get(o, "taxCommission", what, {}), f"{what} taxCommission"),
+        discount_enabled_for_account=_bool(discount, "enabledForAccount", what, False),
+        discount_enabled_for_symbol=_bool(discount, "enabledForSymbol", what, False),
+        discount_asset=_str(discount, "discountAsset", what, ""),
+        discount=_dec(discount, "discount", what, ZERO),
+    )
+
+
+def unfilled_order_count_from_wire(d: Any) -> UnfilledOrderCount:
+    """One row of account.rateLimits.orders."""
+    what = "account.rateLimits.orders"
+    r = _obj(d, what)
+    return UnfilledOrderCount(
+        interval=_str(r, "interval", what),
+        interval_num=_int(r, "intervalNum", what),
+        limit=_int(r, "limit", what),
+        count=_int(r, "count", what),
     )
 
 

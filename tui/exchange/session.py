@@ -21,6 +21,8 @@ from tui.config import Endpoints
 from tui.domain.filters import SymbolRules
 from tui.domain.money import wire
 from tui.domain.orders import (
+    AccountCommission,
+    AccountTrade,
     AmendedOrder,
     CancelReplaceResult,
     Kline,
@@ -32,6 +34,7 @@ from tui.domain.orders import (
     OrderRequest,
     PreventedMatch,
     Ticker24h,
+    UnfilledOrderCount,
 )
 
 from . import codec
@@ -360,6 +363,56 @@ class Session:
         params = {"symbol": symbol, "orderId": order_id, "preventedMatchId": prevented_match_id}
         rows = await self.ws.request("myPreventedMatches", params, signed=True)
         return [codec.prevented_match_from_wire(r) for r in _rows(rows, "myPreventedMatches")]
+
+    async def all_orders(
+        self,
+        symbol: str,
+        *,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int = 500,
+    ) -> list[Order]:
+        """allOrders: the symbol's orders of any status, oldest first (the exchange caps `limit` at 1000;
+        a start/end range may span at most 24 hours)."""
+        params = {"symbol": symbol, "startTime": start_time, "endTime": end_time, "limit": limit}
+        rows = await self.ws.request("allOrders", params, signed=True)
+        return [codec.order_from_wire(r) for r in _rows(rows, "allOrders")]
+
+    async def my_trades(
+        self,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        from_id: int | None = None,
+        limit: int = 500,
+    ) -> list[AccountTrade]:
+        """myTrades: our fills on the symbol with their commission, oldest first."""
+        params = {
+            "symbol": symbol,
+            "orderId": order_id,
+            "startTime": start_time,
+            "endTime": end_time,
+            "fromId": from_id,
+            "limit": limit,
+        }
+        rows = await self.ws.request("myTrades", params, signed=True)
+        return [codec.account_trade_from_wire(r) for r in _rows(rows, "myTrades")]
+
+    async def account_commission(self, symbol: str) -> AccountCommission:
+        """account.commission: standard, special and tax rates on the symbol, and the discount."""
+        result = await self.ws.request("account.commission", {"symbol": symbol}, signed=True)
+        return codec.account_commission_from_wire(result)
+
+    async def unfilled_order_count(self) -> list[UnfilledOrderCount]:
+        """account.rateLimits.orders: orders placed in each ORDERS window, with its limit."""
+        rows = await self.ws.request("account.rateLimits.orders", signed=True)
+        return [
+            codec.unfilled_order_count_from_wire(r)
+            for r in _rows(rows, "account.rateLimits.orders")
+            if not isinstance(r, dict) or r.get("rateLimitType", "ORDERS") == "ORDERS"
+        ]
 
     async def account(self) -> AccountSnapshot:
         return codec.account_from_wire(await self.ws.request("account.status", signed=True))

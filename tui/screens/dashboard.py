@@ -50,6 +50,7 @@ from ..widgets.trades_tape import TradesTape
 from .confirm import ConfirmScreen
 from .export import ExportScreen
 from .help import HelpScreen
+from .history import HistoryScreen
 from .options import OptionsScreen
 from .order_form import OrderFormContext, OrderFormScreen, describe_request
 from .order_tools import AmendScreen, OcoFormScreen
@@ -74,6 +75,7 @@ class DashboardScreen(Screen[None]):
         Binding("i", "cycle_interval", "Interval"),
         Binding("e", "export", "Futures export"),
         Binding("o", "options", "Options desk"),
+        Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -551,6 +553,10 @@ class DashboardScreen(Screen[None]):
         self.interval = INTERVALS[(INTERVALS.index(self.interval) + 1) % len(INTERVALS)]
         if self.ready:
             self.switch_symbol(self.symbol)
+
+    def action_history(self) -> None:
+        if self._require_ready():
+            self.app.push_screen(HistoryScreen(self.session, self.symbol))
 
     def action_options(self) -> None:
         options = getattr(self.app, "options", None)

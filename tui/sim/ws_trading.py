@@ -1,5 +1,5 @@
 """WS API trading and account methods: order.place/test/cancel/status, openOrders.*, allOrders,
-myTrades, account.status, account.commission. Each turns params into one engine call and the
+myTrades, account.status, account.commission, account.rateLimits.orders. Each turns params into one engine call and the
 result into Binance's JSON (web-socket-api.md, "Trading requests" and "Account requests").
 """
 
@@ -249,6 +249,13 @@ def account_commission(call: Call) -> Any:
     }
 
 
+def account_rate_limits_orders(call: Call) -> Any:
+    """The account's unfilled-order count in every ORDERS window (the same numbers order responses
+    report in `rateLimits`)."""
+    usage = call.api.limiter.usage(call.conn.ip, call.account)
+    return [row for row in usage if row["rateLimitType"] == "ORDERS"]
+
+
 def _test_weight(params: dict[str, Any]) -> int:
     return 20 if opt_bool(params, "computeCommissionRates", False) else 1
 
@@ -282,4 +289,5 @@ METHODS: dict[str, tuple[Callable[[Call], Any], Any, str, tuple[str, ...], bool]
     ),
     "account.status": (account_status, 20, "USER_DATA", ("omitZeroBalances",), False),
     "account.commission": (account_commission, 20, "USER_DATA", ("symbol",), False),
+    "account.rateLimits.orders": (account_rate_limits_orders, 40, "USER_DATA", (), False),
 }
