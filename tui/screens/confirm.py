@@ -24,6 +24,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
     ConfirmScreen #question { height: auto; }
+    ConfirmScreen #keys { height: auto; color: $text-muted; padding-top: 1; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; padding-top: 1; }
     ConfirmScreen Button { margin-left: 1; }
     """
@@ -37,6 +38,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble((self.title_text, "bold"), "\n\n", self.question), id="question")
+            # Said in words: the buttons' own labels can be cut short in a narrow terminal.
+            yield Static(f"y: {self.confirm_label.lower()}  ·  n or escape: back", id="keys")
             with Horizontal():
                 yield Button("Back [n]", compact=True, id="no")
                 yield Button(f"{self.confirm_label} [y]", variant="warning", compact=True, id="yes")
