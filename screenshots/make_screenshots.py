@@ -68,6 +68,12 @@ async def main() -> None:
                 await _until(pilot, lambda: book.snapshot is not None and book.snapshot.state == "live")
                 await _until(pilot, lambda: len(app.dashboard.query_one(TradesTape).trades) >= 15)
                 app.save_screenshot("dashboard.svg", path=str(HERE))
+                for theme in ("binance-light", "high-contrast"):
+                    app.theme = theme
+                    await pilot.pause(0.3)
+                    app.save_screenshot(f"dashboard-{theme}.svg", path=str(HERE))
+                app.theme = "binance-dark"
+                await pilot.pause(0.3)
                 await pilot.press("b")
                 await _until(pilot, lambda: isinstance(app.screen, OrderFormScreen))
                 await pilot.press(*"0.01")
@@ -98,9 +104,19 @@ async def main() -> None:
                 )
                 await pilot.pause(1.5)
                 app.save_screenshot("options.svg", path=str(HERE))
+                await pilot.press("escape", "h")
+                await pilot.pause(2.0)
+                app.save_screenshot("history.svg", path=str(HERE))
         finally:
             await server.stop()
-    for name in ("dashboard.svg", "order-form.svg", "help.svg", "export.svg", "export-table.svg", "options.svg"):
+    names = (
+        "dashboard.svg",
+        "dashboard-binance-light.svg",
+        "dashboard-high-contrast.svg",
+        "order-form.svg",
+        "help.svg",
+    )
+    for name in (*names, "export.svg", "export-table.svg", "options.svg", "history.svg"):
         print(HERE / name)
 
 
