@@ -59,3 +59,11 @@ def test_cross_check_skips_what_cannot_be_computed() -> None:
     expired = _venue(OptionSide.PUT, 60000, 60000.0, 0.5)
     after = expiry_ms(EXPIRY) + 1
     assert cross_check(expired, D("60000"), after).local is None
+
+
+def test_an_index_move_between_reads_is_allowed_but_not_a_wrong_greek() -> None:
+    # Marked at 60300; we read 60000 before and 60400 after the marks.
+    marked = _venue(OptionSide.PUT, 65000, 60300.0, 0.8)
+    assert cross_check(marked, D("60000"), NOW, index_after=D("60400")).mismatched == ()
+    wrong = _venue(OptionSide.PUT, 65000, 60300.0, 0.8, theta=-1.0)
+    assert "theta" in cross_check(wrong, D("60000"), NOW, index_after=D("60400")).mismatched

@@ -110,13 +110,16 @@ def cross_check(
     index: Decimal,
     now_ms: int,
     tolerances: Mapping[str, Tolerance] = DEFAULT_TOLERANCES,
+    *,
+    index_after: Decimal | None = None,
 ) -> GreeksCheck:
     """Check the venue's mark and greeks against Black-Scholes on the venue's own inputs.
 
     The venue's exact model vol is not published (only bid/ask IV and the mark, rounded to a tick),
     so each greek is compared with the range Black-Scholes gives between the mid IV and the IV the
     mark implies, at the index ± `SPOT_SLACK` (ours and the venue's are fetched moments apart),
-    widened by the tolerance. The mark is flagged if no vol can produce it (it breaks
+    widened by the tolerance. With `index_after` (the index read again after the marks), the venue's
+    index at marking time lies between the two reads, and the whole bracket is allowed. The mark is flagged if no vol can produce it (it breaks
     no-arbitrage bounds) or the vol it implies lies outside the bid/ask IVs (± `MARK_IV_SLACK`).
     """
     contract = parse_option_symbol(venue.symbol)
@@ -129,7 +132,9 @@ def cross_check(
     if mark_iv is None or not (float(venue.bid_iv) - MARK_IV_SLACK <= mark_iv <= float(venue.ask_iv) + MARK_IV_SLACK):
         mismatched.append("mark_price")
     vols = [float(venue.mid_iv)] + ([mark_iv] if mark_iv is not None else [])
-    spots = (spot * (1 - SPOT_SLACK), spot, spot * (1 + SPOT_SLACK))
+    later = float(index_after) if index_after is not None and index_after > 0 else spot
+    low, high = min(spot, later), max(spot, later)
+    spots = (low * (1 - SPOT_SLACK), low, high, high * (1 + SPOT_SLACK))
     candidates = [bs_greeks(contract.side, s, strike, t, vol) for s in spots for vol in vols]
     for name in ("delta", "gamma", "theta", "vega"):
         published = float(getattr(venue, name))

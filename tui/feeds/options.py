@@ -100,14 +100,17 @@ class OptionsChainFeed:
         )  # fmt: skip
         self._dirty = True
 
-    def _apply_mark(self, mark: MarkPrice) -> None:
+    def _apply_mark(self, mark: MarkPrice, index_before: Decimal | None = None) -> None:
         """A mark poll: its mark, IVs and greeks are one consistent set, so the cross-check runs on
         them (with the index fetched alongside), never on a mix of ticker and poll values."""
         old = self.quotes[mark.symbol]
         mismatched: tuple[str, ...] = ()
         if self.index is not None:
-            venue = VenueGreeks(mark.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega)
-            mismatched = cross_check(venue, self.index, _now_ms()).mismatched
+            venue = VenueGreeks(
+                mark.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega
+            )
+            before = index_before if index_before is not None else self.index
+            mismatched = cross_check(venue, before, _now_ms(), index_after=self.index).mismatched
         self.quotes[mark.symbol] = OptionQuote(
             old.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega,
             old.last, old.volume, mark.low_price_limit, mark.high_price_limit, old.min_qty, old.unit, mismatched,
@@ -117,11 +120,14 @@ class OptionsChainFeed:
     async def _poll_marks(self) -> None:
         while True:
             try:
-                self.index = await self.session.rest.index_price(self.underlying)
-                for mark in await self.session.rest.marks():
+                before = await self.session.rest.index_price(self.underlying)
+                marks = await self.session.rest.marks()
+                after = await self.session.rest.index_price(self.underlying)
+                self.index = after
+                for mark in marks:
                     self.all_marks[mark.symbol] = mark
                     if mark.symbol in self.quotes:
-                        self._apply_mark(mark)
+                        self._apply_mark(mark, before)
             except ExchangeError as exc:
                 log.warning("options marks unavailable: %s", exc)
                 self._status("stale", str(exc))

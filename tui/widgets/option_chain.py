@@ -43,6 +43,7 @@ class OptionChainTable(DataTable[str | Text]):
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
         self.chain: OptionChain | None = None
+        self._placed = False
 
     def on_mount(self) -> None:
         for name in SIDE_COLUMNS:
@@ -63,7 +64,10 @@ class OptionChainTable(DataTable[str | Text]):
         return row.call if column < self.STRIKE_COLUMN else row.put
 
     def show(self, chain: OptionChain) -> None:
-        first = self.chain is None or self.chain.expiry != chain.expiry or self.chain.underlying != chain.underlying
+        new_chain = self.chain is None or self.chain.expiry != chain.expiry or self.chain.underlying != chain.underlying
+        if new_chain:
+            self._placed = False
+        first = not self._placed  # the cursor goes to the ATM call once the ATM strike is known
         cursor = self.cursor_coordinate
         self.chain = chain
         atm = chain.atm_strike
@@ -75,5 +79,6 @@ class OptionChainTable(DataTable[str | Text]):
         if first and atm is not None:
             index = next(i for i, r in enumerate(chain.rows) if r.strike == atm)
             self.move_cursor(row=index, column=0)
+            self._placed = True
         elif self.row_count:
             self.cursor_coordinate = Coordinate(min(cursor.row, self.row_count - 1), cursor.column)
