@@ -17,7 +17,7 @@ from tui.sim.server import SimServer
 
 @pytest.fixture
 async def sim(tmp_path: Path) -> AsyncIterator[SimServer]:
-    server = SimServer(port=0, seed=11, keys_dir=tmp_path / "keys", futures_job_delay_ms=300)
+    server = SimServer(port=0, seed=11, keys_dir=tmp_path / "keys", futures_job_delay_ms=300, backfill_hours=4)
     await server.start()
     try:
         yield server
