@@ -2,17 +2,26 @@
 
     python screenshots/make_screenshots.py
 
-Runs the real console against a simulator on loopback (fixed seed), drives it with Textual's pilot
-and saves one SVG per screen. Demo keys go to a throwaway directory, so no secret is on screen.
+Runs the real console against a simulator on loopback and saves one SVG per screen, driven by
+Textual's pilot. Repeatable: the simulator's market has a fixed seed and is stepped by this script a
+fixed number of times (not by a timer), and the wall clock of the whole process (simulator and
+console alike) is frozen at FIXED_START via `time-machine` and moved only by this script (100 ms per
+market step), so prices, dates, trade times and export ranges are the same on every run. (asyncio
+runs on the monotonic clock, which is not frozen, so the app's timers and waits still work.) Needs the `screenshots` extra: `pip install -e '.[screenshots]'`.
+Demo keys go to a throwaway directory, so no secret is on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import time_machine
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -32,6 +41,12 @@ from tui.widgets.trades_tape import TradesTape  # noqa: E402
 
 SEED = 7
 SIZE = (120, 40)
+FIXED_START = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
+MARKET_STEPS = 200  # synthetic market steps (20 s of market time) before the dashboard shot
+
+
+STEP = timedelta(milliseconds=100)
+SETTLE = 2.5  # seconds for every timer-driven stream (tickers: 1 s, klines: 2 s) to show the last step
 
 
 async def _until(pilot, predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -43,11 +58,25 @@ async def _until(pilot, predicate, timeout: float = 20.0) -> None:  # type: igno
         await pilot.pause(0.1)
 
 
+async def _step_market(pilot, server: SimServer, clock, steps: int) -> None:  # type: ignore[no-untyped-def]
+    """Advance the clock and both synthetic markets by `steps`, letting the console take in each step."""
+    for _ in range(steps):
+        clock.shift(STEP)
+        now = server.clock_ms()
+        server.market.step(now)
+        server.options.step(now)
+        await pilot.pause(0.02)
+
+
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["BINANCE_TUI_HOME"] = tmp
-        keys = Path(tmp) / "keys"
-        server = SimServer(port=0, seed=SEED, keys_dir=keys, futures_job_delay_ms=500)
+    # A fixed home (not a random temp name), because the export screen shows the download path.
+    home = Path(tempfile.gettempdir()) / "binance-tui-screenshots"
+    shutil.rmtree(home, ignore_errors=True)
+    with time_machine.travel(FIXED_START, tick=False) as clock:
+        home.mkdir()
+        os.environ["BINANCE_TUI_HOME"] = str(home)
+        keys = home / "keys"
+        server = SimServer(port=0, seed=SEED, keys_dir=keys, futures_job_delay_ms=500, run_market=False)
         await server.start()
         try:
             endpoints = Endpoints(
@@ -65,6 +94,11 @@ async def main() -> None:
             )
             async with app.run_test(size=SIZE) as pilot:
                 book = app.dashboard.query_one(OrderBookView)
+                # The snapshot arrives after the stream subscription (the local-book procedure), so
+                # from here on every step reaches the console; the first diff makes the book live.
+                await _until(pilot, lambda: book.snapshot is not None)
+                await _step_market(pilot, server, clock, MARKET_STEPS)
+                await pilot.pause(SETTLE)
                 await _until(pilot, lambda: book.snapshot is not None and book.snapshot.state == "live")
                 await _until(pilot, lambda: len(app.dashboard.query_one(TradesTape).trades) >= 15)
                 app.save_screenshot("dashboard.svg", path=str(HERE))
@@ -88,6 +122,7 @@ async def main() -> None:
                 await pilot.pause(0.3)
                 await pilot.press("y")
                 table = app.screen.query_one(ExportJobsTable)
+                clock.shift(timedelta(seconds=1))  # past the venue's job delay, the same on every run
                 await _until(pilot, lambda: any(j.state == "downloaded" for j in table.jobs.values()))
                 app.save_screenshot("export.svg", path=str(HERE))
                 await pilot.press("o")
@@ -96,19 +131,21 @@ async def main() -> None:
                 await pilot.press("escape", "escape", "o")
                 await _until(pilot, lambda: isinstance(app.screen, OptionsScreen))
                 chain = app.screen.query_one(OptionChainTable)
+                await _step_market(pilot, server, clock, 10)
                 await _until(
                     pilot,
                     lambda: (
                         chain.chain is not None and all(r.call and r.call.delta is not None for r in chain.chain.rows)
                     ),
                 )
-                await pilot.pause(1.5)
+                await pilot.pause(SETTLE)
                 app.save_screenshot("options.svg", path=str(HERE))
                 await pilot.press("escape", "h")
                 await pilot.pause(2.0)
                 app.save_screenshot("history.svg", path=str(HERE))
         finally:
             await server.stop()
+            shutil.rmtree(home, ignore_errors=True)
     names = (
         "dashboard.svg",
         "dashboard-binance-light.svg",
