@@ -61,6 +61,11 @@ class RateLimitConfig:
         )
 
 
+# How many unfilled orders a first fill as maker takes off the count. Binance only says "more than
+# one" (its example: five); the simulator uses a fixed number so tests can rely on it.
+MAKER_FILL_CREDIT = 5
+
+
 class RateLimiter:
     """Counts usage per (limit, key) in the current bucket and refuses requests past a limit."""
 
@@ -125,6 +130,16 @@ class RateLimiter:
     def count_order(self, account: str) -> None:
         """After a successful placement: one more unfilled order for the account."""
         self._add(self.config.orders, account, 1)
+
+    def credit_first_fill(self, account: str, *, maker: bool) -> None:
+        """An order's first fill takes it out of the unfilled count (order_count_decrement.md): by one
+        for a taker, by MAKER_FILL_CREDIT for a first fill in the maker phase; never below zero."""
+        now = self._clock_ms()
+        amount = MAKER_FILL_CREDIT if maker else 1
+        for limit in self.config.orders:
+            count = self._count(limit, account, now)
+            if count:
+                self._buckets[(limit, account)] = (now - now % limit.window_ms, max(0, count - amount))
 
     def usage(self, ip: str, account: str | None = None) -> list[dict[str, object]]:
         """The `rateLimits` array of a WS API response: ORDERS (if an account is involved), then weight."""

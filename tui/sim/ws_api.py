@@ -131,6 +131,7 @@ class WsApi:
         # Fault injection for tests: methods whose next request is executed but never answered;
         # the connection is dropped instead, as when a network fails after the exchange acted.
         self.drop_response_to: set[str] = set()
+        self._deferred_credits: list[tuple[str, bool]] | None = None
         self._drops: set[asyncio.Future[None]] = set()
 
     # -- methods ---------------------------------------------------------------------------------
@@ -257,9 +258,17 @@ class WsApi:
             if method.places_order and key is not None:
                 account = key.account_id
                 self.limiter.check_orders(account)
-            result = method.handler(Call(self, conn, params, key))
-            if method.places_order and account is not None:
-                self.limiter.count_order(account)
+            # Fills during the request credit the unfilled-order count only after the request's new
+            # orders are counted (+1 first, then -1 for its fill: order_count_decrement.md).
+            self._deferred_credits = []
+            try:
+                result = method.handler(Call(self, conn, params, key))
+                if method.places_order and account is not None:
+                    self.limiter.count_order(account)
+            finally:
+                credits, self._deferred_credits = self._deferred_credits, None
+                for credit_account, maker in credits:
+                    self.limiter.credit_first_fill(credit_account, maker=maker)
         except (ApiError, SimError) as exc:
             error = exc if isinstance(exc, ApiError) else ApiError(exc.code, exc.msg, exc.status)
             self._reply_error(conn, req_id, error, show, account)
@@ -380,6 +389,13 @@ class WsApi:
 
     def _on_engine_event(self, event: object) -> None:
         if isinstance(event, OrderUpdated):
+            fill = event.last_fill
+            if fill is not None and event.order.executed_qty == fill.qty:  # the order's first fill
+                credit = (event.account_id, fill.is_maker)
+                if self._deferred_credits is not None:
+                    self._deferred_credits.append(credit)  # after the request's own order is counted
+                else:
+                    self.limiter.credit_first_fill(credit[0], maker=credit[1])
             self._publish(event.account_id, execution_report(event))
         elif isinstance(event, BalancesChanged):
             self._publish(event.account_id, account_position(event))
