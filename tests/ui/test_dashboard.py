@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input
 
-from tests.ui.conftest import wait_until
+from tests.ui.conftest import type_into, wait_until
 from tui.screens.order_form import OrderFormScreen
 from tui.widgets.balances import BalancesView
 from tui.widgets.kline_chart import KlineChart
@@ -55,10 +55,8 @@ async def _fill_form(
         await pilot.pause()
     if price is not None:
         form.query_one("#price", Input).value = ""
-        form.query_one("#price", Input).focus()
-        await pilot.press(*price)
-    form.query_one("#quantity", Input).focus()
-    await pilot.press(*quantity)
+        await type_into(pilot, form.query_one("#price", Input), price)
+    await type_into(pilot, form.query_one("#quantity", Input), quantity)
     return form
 
 
@@ -244,7 +242,9 @@ async def test_cancel_replace_from_the_prefilled_form(make_trading_app, sim) -> 
         (old,) = sim.engine.open_orders(DEMO)
         await pilot.press("r")
         form = await _fill_form(pilot, app)  # prefilled with the order: price and remaining quantity
-        assert form.query_one("#price", Input).value == f"{old.price.normalize():f}"
+        await wait_until(
+            pilot, lambda: form.query_one("#price", Input).value == f"{old.price.normalize():f}", what="prefilled price"
+        )
         new_price = (old.price - Decimal("1")).quantize(Decimal("0.01"))
         form.query_one("#price", Input).value = f"{new_price}"
         await pilot.press("ctrl+s")
