@@ -2,8 +2,8 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 from tests.unit.test_filters import RULES
-from tui.domain.order_entry import parse_order_entry
-from tui.domain.orders import CommissionRates, OrderType, Side, TimeInForce
+from tui.domain.order_entry import parse_order_entry, stp_choices
+from tui.domain.orders import CommissionRates, OrderType, Side, StpMode, TimeInForce
 
 FEES = CommissionRates(maker=D("0.001"), taker=D("0.001"))
 ALL_TYPES = replace(RULES, order_types=tuple(t.value for t in OrderType), iceberg_parts=10)
@@ -120,3 +120,31 @@ def test_iceberg_needs_enough_parts() -> None:
         iceberg_text="0.0001",
     )
     assert entry.request is None and "ICEBERG_PARTS" in entry.errors["iceberg_qty"]
+
+
+STP_RULES = replace(
+    RULES, default_stp_mode="EXPIRE_MAKER", allowed_stp_modes=("NONE", "EXPIRE_MAKER", "EXPIRE_TAKER", "TRANSFER")
+)
+
+
+def test_stp_choices_are_the_allowed_modes_default_first_without_transfer() -> None:
+    assert stp_choices(STP_RULES) == (StpMode.EXPIRE_MAKER, StpMode.NONE, StpMode.EXPIRE_TAKER)
+    assert stp_choices(RULES) == (StpMode.NONE,)
+
+
+def test_stp_mode_is_sent_only_when_it_differs_from_the_symbols_default() -> None:
+    def entry(mode: StpMode | None):  # type: ignore[no-untyped-def]
+        return parse_order_entry(
+            STP_RULES,
+            side=Side.BUY,
+            order_type=OrderType.LIMIT,
+            price_text="60000",
+            quantity_text="0.01",
+            stp_mode=mode,
+        )
+
+    assert entry(None).request.stp_mode is None
+    assert entry(StpMode.EXPIRE_MAKER).request.stp_mode is None  # the default: nothing to send
+    assert entry(StpMode.EXPIRE_TAKER).request.stp_mode is StpMode.EXPIRE_TAKER
+    refused = entry(StpMode.DECREMENT)
+    assert refused.request is None and "DECREMENT" in refused.errors["stp_mode"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .filters import SymbolRules, check_order
 from .money import to_decimal
-from .orders import CommissionRates, OrderRequest, OrderType, Side, TimeInForce
+from .orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,17 @@ def trailing_trigger(side: Side, reference: Decimal, bips: int) -> Decimal:
     return reference * (1 - step) if side is Side.SELL else reference * (1 + step)
 
 
+def stp_choices(rules: SymbolRules) -> tuple[StpMode, ...]:
+    """The selfTradePreventionMode values the form offers: the symbol's allowed modes, default first.
+
+    TRANSFER is left out unless it is the default: it needs trade groups, which the console does not use.
+    """
+    known = {m.value: m for m in StpMode}
+    default = known.get(rules.default_stp_mode)
+    others = [known[m] for m in rules.allowed_stp_modes if m in known and m != rules.default_stp_mode]
+    return tuple(([default] if default is not None else []) + [m for m in others if m is not StpMode.TRANSFER])
+
+
 def _parse_bips(text: str) -> tuple[int | None, str | None]:
     text = text.strip()
     if not text:
@@ -92,7 +103,9 @@ def parse_order_entry(
     time_in_force: TimeInForce = TimeInForce.GTC,
     reference_price: Decimal | None = None,
     commission: CommissionRates | None = None,
+    stp_mode: StpMode | None = None,
 ) -> OrderEntry:
+    """`stp_mode` is what the person picked; it is sent only when it differs from the symbol's default."""
     needs = fields_for(order_type)
     errors: dict[str, str] = {}
     market = order_type is OrderType.MARKET
@@ -167,6 +180,13 @@ def parse_order_entry(
             known = ("price", "quantity", "quote_order_qty", "stop_price", "trailing_delta", "iceberg_qty")
             key = failure.field if failure.field in known else "form"
             errors.setdefault(key, f"{failure.message} ({failure.filter})")
+    if (
+        stp_mode is not None
+        and stp_mode.value != rules.default_stp_mode
+        and stp_mode.value not in rules.allowed_stp_modes
+    ):
+        allowed = ", ".join(rules.allowed_stp_modes)
+        errors["stp_mode"] = f"{rules.symbol} allows self-trade prevention modes {allowed}, not {stp_mode.value}."
     if errors:
         return OrderEntry(None, errors, notional, fee, fee_asset)
     request = OrderRequest(
@@ -180,5 +200,6 @@ def parse_order_entry(
         stop_price=stop_price,
         trailing_delta=trailing,
         iceberg_qty=iceberg,
+        stp_mode=stp_mode if stp_mode is not None and stp_mode.value != rules.default_stp_mode else None,
     )
     return OrderEntry(request, {}, notional, fee, fee_asset)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
+from ..domain.list_entry import describe_list
 from ..domain.orders import (
     CommissionRates,
     Order,
@@ -21,6 +22,7 @@ from ..domain.orders import (
     OrderRequest,
     OrderType,
     Side,
+    StpMode,
     Ticker24h,
     TimeInForce,
     new_client_order_id,
@@ -51,9 +53,10 @@ from .confirm import ConfirmScreen
 from .export import ExportScreen
 from .help import HelpScreen
 from .history import HistoryScreen
+from .list_form import ListFormScreen
 from .options import OptionsScreen
 from .order_form import OrderFormContext, OrderFormScreen, describe_request
-from .order_tools import AmendScreen, OcoFormScreen
+from .order_tools import AmendScreen
 from .symbol_picker import SymbolPicker
 
 INTERVALS = ("1s", "1m", "5m", "15m", "1h", "4h", "1d")
@@ -68,7 +71,7 @@ class DashboardScreen(Screen[None]):
         Binding("C", "cancel_all", "Cancel all (symbol)", key_display="shift+c"),
         Binding("a", "amend", "Amend qty"),
         Binding("r", "replace", "Cancel-replace"),
-        Binding("l", "oco", "OCO"),
+        Binding("l", "order_list", "Order list (OCO/OTO/OPO)"),
         Binding("right_square_bracket", "cycle_symbol(1)", "Next symbol", key_display="]"),
         Binding("left_square_bracket", "cycle_symbol(-1)", "Prev symbol", key_display="[", show=False),
         Binding("t", "pick_symbol", "Symbol…"),
@@ -112,7 +115,7 @@ class DashboardScreen(Screen[None]):
         yield StatusBar(id="status")
         yield Footer()
 
-    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "amend", "replace", "oco"})
+    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "amend", "replace", "order_list"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Trading actions do not exist on a read-only profile: hidden from the footer, help and palette."""
@@ -447,6 +450,7 @@ class DashboardScreen(Screen[None]):
         order = self._selected_or_warn()
         if order is None:
             return
+        rules = self.session.rules[order.symbol]
         draft = OrderRequest(
             order.symbol,
             Side(order.side),
@@ -456,16 +460,20 @@ class DashboardScreen(Screen[None]):
             time_in_force=TimeInForce(order.time_in_force) if order.type == "LIMIT" else None,
             stop_price=order.stop_price or None,
             trailing_delta=order.trailing_delta,
+            stp_mode=self._kept_stp_mode(order.stp_mode, rules.default_stp_mode),
         )
-        context = OrderFormContext(
-            rules=self.session.rules[order.symbol], side=Side(order.side), commission=self.commission, draft=draft
-        )
+        context = OrderFormContext(rules=rules, side=Side(order.side), commission=self.commission, draft=draft)
 
         def submitted(request: OrderRequest | None) -> None:
             if request is not None:
                 self.cancel_replace(order, request)
 
         self.app.push_screen(OrderFormScreen(context), submitted)
+
+    @staticmethod
+    def _kept_stp_mode(mode: str | None, default: str) -> StpMode | None:
+        """A replacement keeps the order's self-trade prevention mode when it is not the symbol's default."""
+        return StpMode(mode) if mode is not None and mode in StpMode.__members__ and mode != default else None
 
     @work(group="orders", exit_on_error=False)
     async def cancel_replace(self, order: Order, request: OrderRequest) -> None:
@@ -495,41 +503,46 @@ class DashboardScreen(Screen[None]):
         )
         self._reload_account()
 
-    def action_oco(self) -> None:
+    def action_order_list(self, draft: OrderListRequest | None = None) -> None:
+        """The list form (OCO first; f3 there cycles OTO, OTOCO, OPO, OPOCO); `draft` after Back."""
         if not self._require_ready():
             return
         last = self.ticker.last_price if self.ticker and self.ticker.symbol == self.symbol else None
+        rules = self.session.rules[draft.symbol if draft is not None else self.symbol]
 
         def submitted(request: OrderListRequest | None) -> None:
             if request is not None:
-                self.place_oco(request)
+                self.place_order_list(request)
 
-        self.app.push_screen(OcoFormScreen(self.session.rules[self.symbol], Side.SELL, last), submitted)
+        self.app.push_screen(ListFormScreen(rules, Side.SELL, last, draft=draft), submitted)
 
     @work(group="orders", exit_on_error=False)
-    async def place_oco(self, request: OrderListRequest) -> None:
-        assert request.above is not None and request.below is not None and request.quantity is not None
-        legs = []
-        for name, leg in (("above", request.above), ("below", request.below)):
-            stop = f" stop {leg.stop_price.normalize():f}" if leg.stop_price is not None else ""
-            legs.append(f"{name}: {leg.type.value} {leg.price.normalize() if leg.price else ''}{stop}")
-        text = f"OCO {request.side} {request.quantity.normalize():f} {request.symbol}\n" + "\n".join(legs)
+    async def place_order_list(self, request: OrderListRequest) -> None:
+        """Confirm (Back: the form again, as typed), then send; every leg's report goes to open orders."""
+        text = describe_list(request, self.session.rules[request.symbol])
         settings = getattr(self.app, "settings", None)
-        if (settings is None or settings.confirm_orders) and not await self.app.push_screen_wait(ConfirmScreen(text)):
+        if settings is not None and not settings.confirm_orders:
+            self.notify(text.replace("\n", " · "), title="Sending (confirmation off for this profile)")
+        elif not await self.app.push_screen_wait(ConfirmScreen(text, title="Send this order list?")):
+            self.action_order_list(draft=request)
             return
+        # Client ids on the list as on single orders: a lost response can be looked up, not guessed at.
+        request = replace(request, list_client_order_id=request.list_client_order_id or new_client_order_id())
+        kind = request.kind.value.upper()
         try:
             placed = await self.session.place_order_list(request)
         except ExchangeError as exc:
-            self.post_message(
-                OrderRejected(
-                    OrderRequest(request.symbol, request.side or Side.SELL, OrderType.LIMIT), exc.code, exc.msg
-                )
-            )
+            first = request.working or request.above
+            side = (first.side if first is not None else None) or request.side or Side.SELL
+            stand_in = OrderRequest(request.symbol, side, first.type if first is not None else OrderType.LIMIT)
+            self.post_message(OrderRejected(stand_in, exc.code, f"{kind}: {exc.msg}"))
+            if exc.outcome_unknown:
+                self._reload_account()
             return
         for report in placed.orders:
             self._track(report)
         self.notify(
-            f"OCO list #{placed.order_list_id}: {placed.list_order_status}, {len(placed.order_ids)} legs",
+            f"{kind} list #{placed.order_list_id}: {placed.list_order_status}, {len(placed.order_ids)} legs",
             title="Order list placed",
         )
 

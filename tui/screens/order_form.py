@@ -18,8 +18,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.filters import SymbolRules
 from ..domain.money import fmt, wire
-from ..domain.order_entry import OrderEntry, fields_for, parse_order_entry, trailing_trigger
-from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, TimeInForce
+from ..domain.order_entry import OrderEntry, fields_for, parse_order_entry, stp_choices, trailing_trigger
+from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,21 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                     compact=True,
                     id="tif",
                 )
+            modes = stp_choices(rules)
+            # Self-trade prevention: what happens if this order would match one of our own.
+            with Horizontal(classes="row" if len(modes) > 1 else "row hidden", id="stp-row"):
+                yield Label("Self-trade")
+                yield Select(
+                    [
+                        (f"{m.value} (symbol default)" if m.value == rules.default_stp_mode else m.value, m)
+                        for m in modes
+                    ],
+                    value=modes[0] if modes else Select.NULL,
+                    allow_blank=not modes,
+                    compact=True,
+                    id="stp_mode",
+                )
+            yield Static(classes="field-error", id="stp_mode-error")
             yield Static(classes="field-error", id="form-error")
             yield Static(id="summary")
             with Horizontal(id="buttons"):
@@ -170,6 +185,8 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         self.query_one("#type", Select).value = draft.type
         if draft.time_in_force is not None:
             self.query_one("#tif", Select).value = draft.time_in_force
+        if draft.stp_mode is not None and draft.stp_mode in stp_choices(self.context.rules):
+            self.query_one("#stp_mode", Select).value = draft.stp_mode
         for name, value in (
             ("price", draft.price),
             ("quantity", draft.quantity),
@@ -189,6 +206,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
     def order_type(self) -> OrderType:
         return OrderType(self.query_one("#type", Select).value)  # type: ignore[arg-type]
 
+    @property
+    def stp_mode(self) -> StpMode | None:
+        value = self.query_one("#stp_mode", Select).value
+        return value if isinstance(value, StpMode) else None
+
     def _evaluate(self) -> OrderEntry:
         return parse_order_entry(
             self.context.rules,
@@ -203,6 +225,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             time_in_force=TimeInForce(self.query_one("#tif", Select).value),  # type: ignore[arg-type]
             reference_price=self.context.reference_price,
             commission=self.context.commission,
+            stp_mode=self.stp_mode,
         )
 
     @property
@@ -230,7 +253,16 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         title.set_class(side is Side.BUY, "buy")
         title.set_class(side is Side.SELL, "sell")
         self.entry = entry = self._evaluate()
-        for name in ("price", "quantity", "quote_order_qty", "stop_price", "trailing_delta", "iceberg_qty", "form"):
+        for name in (
+            "price",
+            "quantity",
+            "quote_order_qty",
+            "stop_price",
+            "trailing_delta",
+            "iceberg_qty",
+            "stp_mode",
+            "form",
+        ):
             message = entry.errors.get(name, "") if show_errors else ""
             error = self.query_one(f"#{name}-error", Static)
             error.update(f"✕ {message}" if message else "")
@@ -310,6 +342,8 @@ def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntr
         text += f"\ntrailing {request.trailing_delta} bips ({request.trailing_delta / 100:g} %)"
     if request.iceberg_qty is not None:
         text += f"\niceberg: shows {wire(request.iceberg_qty)} {rules.base_asset} at a time"
+    if request.stp_mode is not None:
+        text += f"\nself-trade prevention: {request.stp_mode.value} (symbol default {rules.default_stp_mode})"
     if entry is None:
         return text
     if entry.notional is not None:

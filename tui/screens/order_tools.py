@@ -1,4 +1,4 @@
-"""Modals for the selected open order and for order lists: amend quantity, and the OCO form.
+"""Modals for the selected open order: amend quantity (order lists: see list_form.py).
 
 They validate (tui.domain.list_entry) and dismiss with what to send; the dashboard's workers send.
 """
@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from ..domain.filters import SymbolRules
-from ..domain.list_entry import parse_amend, parse_oco
+from ..domain.list_entry import parse_amend
 from ..domain.money import wire
-from ..domain.orders import Order, OrderListRequest, Side
+from ..domain.orders import Order
+from .list_form import ListFormScreen
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -75,71 +76,5 @@ class AmendScreen(ModalScreen[Decimal | None]):
         self.dismiss(None)
 
 
-class OcoFormScreen(ModalScreen[OrderListRequest | None]):
-    """A one-cancels-the-other pair: a limit (take-profit) order and a stop-limit on the same quantity."""
-
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel"), Binding("ctrl+s", "submit", "Review", priority=True)]
-    DEFAULT_CSS = CSS.format(name="OcoFormScreen")
-
-    def __init__(self, rules: SymbolRules, side: Side, last_price: Decimal | None) -> None:
-        super().__init__()
-        self.rules = rules
-        self.side = side
-        self.last_price = last_price
-
-    def compose(self) -> ComposeResult:
-        q = self.rules.quote_asset
-        with Vertical():
-            yield Static(f"[b]OCO on {self.rules.symbol}[/b]: one fills or triggers, the other is cancelled")
-            with Horizontal(classes="row"):
-                yield Label("Side")
-                yield Select(
-                    [("SELL (take profit / stop out)", Side.SELL), ("BUY (buy dip / breakout)", Side.BUY)],
-                    value=self.side,
-                    allow_blank=False,
-                    compact=True,
-                    id="side",
-                )
-            with Horizontal(classes="row"):
-                yield Label(f"Quantity {self.rules.base_asset}")
-                yield Input(restrict=r"[0-9.]*", compact=True, id="quantity")
-            with Horizontal(classes="row"):
-                yield Label(f"Limit price {q}")
-                yield Input(restrict=r"[0-9.]*", compact=True, id="limit")
-            with Horizontal(classes="row"):
-                yield Label(f"Stop price {q}")
-                yield Input(restrict=r"[0-9.]*", compact=True, id="stop")
-            with Horizontal(classes="row"):
-                yield Label(f"Stop-limit {q}")
-                yield Input(
-                    placeholder="optional: defaults to the stop price",
-                    restrict=r"[0-9.]*",
-                    compact=True,
-                    id="stop_limit",
-                )
-            yield Static(classes="error", id="error")
-            last = wire(self.last_price) if self.last_price is not None else "–"
-            yield Static(f"last price {last} · ctrl+s to review", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#quantity", Input).focus()
-
-    @on(Input.Submitted)
-    def action_submit(self) -> None:
-        entry = parse_oco(
-            self.rules,
-            side=Side(self.query_one("#side", Select).value),  # type: ignore[arg-type]
-            quantity_text=self.query_one("#quantity", Input).value,
-            limit_text=self.query_one("#limit", Input).value,
-            stop_text=self.query_one("#stop", Input).value,
-            stop_limit_text=self.query_one("#stop_limit", Input).value,
-            last_price=self.last_price,
-        )
-        if entry.request is None:
-            self.query_one("#error", Static).update("\n".join(f"✕ {m}" for m in entry.errors.values()))
-            self.app.bell()
-            return
-        self.dismiss(entry.request)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+# The OCO form grew into the form for every list kind; it opens on OCO, under its old name too.
+OcoFormScreen = ListFormScreen
