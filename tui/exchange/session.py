@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.config import Endpoints
 from tui.domain.filters import SymbolRules
+from tui.domain.market import AccountFilters, AggTrade, MarketTrade, PriceTicker, WindowTicker
 from tui.domain.money import wire
 from tui.domain.orders import (
     AccountCommission,
@@ -36,8 +37,9 @@ from tui.domain.orders import (
     Ticker24h,
     UnfilledOrderCount,
 )
+from tui.domain.sor import Allocation, SorConfig, SorOrderResult
 
-from . import codec
+from . import codec, market_codec, sor_codec
 from .clock import ServerClock
 from .errors import ExchangeError
 from .events import (
@@ -113,6 +115,7 @@ class Session:
             on_disconnect=self._on_disconnect,
         )
         self.rules: dict[str, SymbolRules] = {}
+        self.sors: tuple[SorConfig, ...] = ()  # exchangeInfo `sors`: where orders may use SOR
         self.status: dict[str, str] = {WS_API: "closed"}
         self.reconnects = 0
         self._events: asyncio.Queue[UserEvent | None] = asyncio.Queue()
@@ -143,7 +146,9 @@ class Session:
 
     async def _open(self) -> None:
         await self.ws.connect()
-        self.rules = codec.rules_by_symbol(await self.ws.request("exchangeInfo"))
+        info = await self.ws.request("exchangeInfo")
+        self.rules = codec.rules_by_symbol(info)
+        self.sors = sor_codec.sors_from_exchange_info(info)
         if self.signer is not None:
             if self.signer.key_type == "ED25519":
                 await self.ws.logon()
@@ -414,6 +419,48 @@ class Session:
             if not isinstance(r, dict) or r.get("rateLimitType", "ORDERS") == "ORDERS"
         ]
 
+    async def place_sor_order(self, req: OrderRequest) -> SorOrderResult:
+        """sor.order.place: a LIMIT or MARKET order that takes the best prices across the books of its
+        symbol's SOR configuration (`self.sors`), paid in the symbol's own quote asset.
+
+        An ACK reply is followed by order.status, as in `place_order` (the result then has no fills)."""
+        result = await self.ws.request("sor.order.place", sor_codec.sor_order_params(req), signed=True)
+        order_id = sor_codec.sor_ack_order_id(result)
+        if order_id is not None:
+            return SorOrderResult(await self.order_status(req.symbol, order_id))
+        return sor_codec.sor_order_from_wire(result)
+
+    async def test_sor_order(self, req: OrderRequest, commission_rates: bool = False) -> OrderCommissionRates | None:
+        """sor.order.test: validate a SOR order without placing it; with `commission_rates`, also what
+        it would pay."""
+        params = sor_codec.sor_order_params(req)
+        if commission_rates:
+            params["computeCommissionRates"] = True
+        result = await self.ws.request("sor.order.test", params, signed=True)
+        return sor_codec.sor_commission_rates(result) if commission_rates else None
+
+    async def my_allocations(
+        self,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        from_allocation_id: int | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+    ) -> list[Allocation]:
+        """myAllocations: the allocations that filled our SOR orders on `symbol`, oldest first (by order,
+        from an allocation id, or in a time range of at most 24 hours)."""
+        params = {
+            "symbol": symbol,
+            "orderId": order_id,
+            "fromAllocationId": from_allocation_id,
+            "startTime": start_time,
+            "endTime": end_time,
+            "limit": limit,
+        }
+        return sor_codec.allocations_from_wire(await self.ws.request("myAllocations", params, signed=True))
+
     async def account(self) -> AccountSnapshot:
         return codec.account_from_wire(await self.ws.request("account.status", signed=True))
 
@@ -427,6 +474,98 @@ class Session:
 
     async def ticker_24h(self, symbol: str) -> Ticker24h:
         return codec.ticker_from_ws(await self.ws.request("ticker.24hr", {"symbol": symbol}))
+
+    async def recent_trades(self, symbol: str, limit: int | None = None) -> list[MarketTrade]:
+        """trades.recent: the latest public trades, oldest first (500 unless `limit`, at most 1000)."""
+        result = await self.ws.request("trades.recent", {"symbol": symbol, "limit": limit})
+        return market_codec.rows(result, "trades.recent", market_codec.market_trade_from_wire)
+
+    async def historical_trades(
+        self, symbol: str, *, from_id: int | None = None, limit: int | None = None
+    ) -> list[MarketTrade]:
+        """trades.historical: public trades from trade id `from_id` on (the most recent without it)."""
+        result = await self.ws.request("trades.historical", {"symbol": symbol, "fromId": from_id, "limit": limit})
+        return market_codec.rows(result, "trades.historical", market_codec.market_trade_from_wire)
+
+    async def agg_trades(
+        self,
+        symbol: str,
+        *,
+        from_id: int | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
+    ) -> list[AggTrade]:
+        """trades.aggregate: from an aggregate id, or in an execution-time range (not both), or the most
+        recent; oldest first."""
+        params = {"symbol": symbol, "fromId": from_id, "startTime": start_time, "endTime": end_time, "limit": limit}
+        result = await self.ws.request("trades.aggregate", params)
+        return market_codec.rows(result, "trades.aggregate", market_codec.agg_trade_from_wire)
+
+    async def ui_klines(
+        self,
+        symbol: str,
+        interval: str,
+        *,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        time_zone: str | None = None,
+        limit: int | None = None,
+    ) -> list[Kline]:
+        """uiKlines: klines for charts; `time_zone` ("8", "-1:00", "05:45") moves interval boundaries."""
+        params = {
+            "symbol": symbol,
+            "interval": interval,
+            "startTime": start_time,
+            "endTime": end_time,
+            "timeZone": time_zone,
+            "limit": limit,
+        }
+        return market_codec.rows(await self.ws.request("uiKlines", params), "uiKlines", codec.kline_from_rest)
+
+    async def rolling_ticker(self, symbol: str, window_size: str = "1d", *, mini: bool = False) -> WindowTicker:
+        """ticker: statistics over the last `window_size` (1m..59m, 1h..23h, 1d..7d)."""
+        params = {"symbol": symbol, "windowSize": window_size, "type": "MINI" if mini else None}
+        return market_codec.window_ticker_from_wire(await self.ws.request("ticker", params))
+
+    async def rolling_tickers(
+        self, symbols: Iterable[str], window_size: str = "1d", *, mini: bool = False
+    ) -> list[WindowTicker]:
+        params = {"symbols": list(symbols), "windowSize": window_size, "type": "MINI" if mini else None}
+        result = await self.ws.request("ticker", params)
+        return market_codec.rows(result, "ticker", market_codec.window_ticker_from_wire)
+
+    async def trading_day_ticker(
+        self, symbol: str, *, time_zone: str | None = None, mini: bool = False
+    ) -> WindowTicker:
+        """ticker.tradingDay: statistics of the current day in `time_zone` (UTC by default)."""
+        params = {"symbol": symbol, "timeZone": time_zone, "type": "MINI" if mini else None}
+        result = await self.ws.request("ticker.tradingDay", params)
+        return market_codec.window_ticker_from_wire(result, "ticker.tradingDay")
+
+    async def trading_day_tickers(
+        self, symbols: Iterable[str], *, time_zone: str | None = None, mini: bool = False
+    ) -> list[WindowTicker]:
+        params = {"symbols": list(symbols), "timeZone": time_zone, "type": "MINI" if mini else None}
+        result = await self.ws.request("ticker.tradingDay", params)
+        return market_codec.rows(
+            result, "ticker.tradingDay", lambda t: market_codec.window_ticker_from_wire(t, "ticker.tradingDay")
+        )
+
+    async def ticker_price(self, symbol: str) -> PriceTicker:
+        """ticker.price: the symbol's latest price."""
+        return market_codec.price_ticker_from_wire(await self.ws.request("ticker.price", {"symbol": symbol}))
+
+    async def ticker_prices(self, symbols: Iterable[str] | None = None) -> list[PriceTicker]:
+        """ticker.price for several symbols, or for every symbol when `symbols` is None."""
+        params = {"symbols": list(symbols) if symbols is not None else None}
+        result = await self.ws.request("ticker.price", params)
+        return market_codec.rows(result, "ticker.price", market_codec.price_ticker_from_wire)
+
+    async def my_filters(self, symbol: str) -> AccountFilters:
+        """myFilters: the exchange, symbol and asset (MAX_ASSET) filters that apply to us on `symbol`."""
+        result = await self.ws.request("myFilters", {"symbol": symbol}, signed=True)
+        return market_codec.account_filters_from_wire(result, symbol)
 
     def market_streams(self, streams: Iterable[str], *, name: str = "streams", **kwargs: Any) -> StreamClient:
         """A combined-stream client on this venue; its status is reported under `name`.

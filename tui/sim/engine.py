@@ -76,6 +76,7 @@ from .orders import (
     stop_reached,
     validate_params,
 )
+from .sor import SorLedger
 from .stp import prevent
 from .triggers import run_triggers
 
@@ -122,6 +123,7 @@ class Engine:
         self._next_exec_id = 1
         self.commissions: dict[str, Decimal] = {}  # collected fees per asset (for accounting checks)
         self._lists = OrderLists(self)
+        self.sor = SorLedger()  # allocations of Smart Order Routing (see `sor`)
 
     # -- listeners -------------------------------------------------------------------------------
 

@@ -85,7 +85,10 @@ class SyntheticMarket:
         prices = {**START_PRICES, **(start_prices or {})}
         self._last_now: int | None = None
         self._states: dict[str, _SymbolState] = {}
-        for i, (symbol, spec) in enumerate(sorted(engine.specs.items())):
+        # USDT books first, then other quotes (BTCUSDC): each later book is a little thinner and quieter,
+        # and adding a quote asset leaves the USDT books' parameters as they were.
+        ordered = sorted(engine.specs.items(), key=lambda item: (item[1].rules.quote_asset != "USDT", item[0]))
+        for i, (symbol, spec) in enumerate(ordered):
             start = float(prices.get(symbol, Decimal(100)))
             self._states[symbol] = _SymbolState(
                 rules=spec.rules,

@@ -103,7 +103,7 @@ MarketDataEvent = KlineUpdated | AggTradeExecuted
 MarketDataListener = Callable[[MarketDataEvent], None]
 
 
-def _merge(bar: KlineBar, other: KlineBar) -> KlineBar:
+def merge_bars(bar: KlineBar, other: KlineBar) -> KlineBar:
     """`bar` extended by the later `other` (same interval slot)."""
     return KlineBar(
         bar.symbol,
@@ -232,7 +232,7 @@ class MarketData:
         if series:
             last = series[-1]
             if bar.open_time == last.open_time:
-                series[-1] = _merge(last, bar)
+                series[-1] = merge_bars(last, bar)
                 self._dirty[key] = None
                 return
             if bar.open_time < last.open_time:
@@ -332,9 +332,36 @@ class MarketData:
         ]
         return bars[:limit] if start_time is not None else bars[-limit:]
 
+    def bars(self, symbol: str, interval: str) -> list[KlineBar]:
+        """Every kline kept of one interval, oldest first (the last one may be open)."""
+        self._check(symbol, interval)
+        return list(self._klines[(symbol, interval)])
+
+    def window_bars(self, symbol: str, open_time: int) -> list[KlineBar]:
+        """Bars covering `open_time` (a minute boundary) up to now, for rolling statistics: 1m bars, and
+        where the 1m history starts later, the whole 1h bars before it (an hour bar that began before
+        `open_time` is left out, so such a window starts up to 59 minutes late)."""
+        self._check(symbol)
+        minutes = self._klines[(symbol, "1m")]
+        if not minutes or minutes[0].open_time <= open_time:
+            return [b for b in minutes if b.open_time >= open_time]
+        first = minutes[0].open_time
+        hour_end = first - first % _H + (_H if first % _H else 0)  # first hour wholly in 1m history
+        hours = [b for b in self._klines[(symbol, "1h")] if open_time <= b.open_time and b.open_time + _H <= hour_end]
+        if not hours:
+            return list(minutes)
+        return hours + [b for b in minutes if b.open_time >= hour_end]
+
     def recent_trades(self, symbol: str, limit: int = 500) -> list[TradeExecuted]:
         self._check(symbol)
         return list(self._trades[symbol])[-limit:]
+
+    def trades(self, symbol: str, *, from_id: int | None = None, limit: int = 500) -> list[TradeExecuted]:
+        """Kept public trades with id >= `from_id`, oldest first (the most recent without `from_id`)."""
+        if from_id is None:
+            return self.recent_trades(symbol, limit)
+        self._check(symbol)
+        return [t for t in self._trades[symbol] if t.trade_id >= from_id][:limit]
 
     def agg_trades(
         self,

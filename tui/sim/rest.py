@@ -1,5 +1,6 @@
-"""Public REST routes of the simulator (rest-api.md): ping, time, exchangeInfo, depth, klines,
-ticker/24hr, ticker/bookTicker, avgPrice.
+"""Public REST routes of the simulator (rest-api.md): ping, time, exchangeInfo, depth, trades,
+historicalTrades, aggTrades, klines, uiKlines, ticker/24hr, ticker (rolling window), ticker/tradingDay,
+ticker/price, ticker/bookTicker, avgPrice.
 
 Errors are `{"code", "msg"}` with HTTP 400 (429 + `Retry-After` past a limit); every response
 carries `X-MBX-USED-WEIGHT-1M`.
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from . import market_tickers as mt
 from . import market_views as mv
 from .api_errors import ApiError
 from .engine import Engine, SimError
@@ -52,8 +54,14 @@ class RestApi:
             "/api/v3/time": (1, lambda p: {"serverTime": e.clock_ms()}),
             "/api/v3/exchangeInfo": (20, lambda p: mv.exchange_info(e, self.limiter, p, rest=True)),
             "/api/v3/depth": (depth_w, lambda p: mv.depth(e, p, rest=True)),
+            "/api/v3/trades": (25, lambda p: mv.recent_trades(e, md, p)),
+            "/api/v3/historicalTrades": (25, lambda p: mv.historical_trades(e, md, p)),
+            "/api/v3/aggTrades": (4, lambda p: mv.agg_trades(e, md, p)),
             "/api/v3/klines": (2, lambda p: mv.klines(e, md, p)),
-            "/api/v3/uiKlines": (2, lambda p: mv.klines(e, md, p)),
+            "/api/v3/uiKlines": (2, lambda p: mv.ui_klines(e, md, p)),
+            "/api/v3/ticker": (mt.per_symbol_weight, lambda p: mt.rolling_ticker(e, md, p, max_symbols=100)),
+            "/api/v3/ticker/tradingDay": (mt.per_symbol_weight, lambda p: mt.trading_day_ticker(e, md, p)),
+            "/api/v3/ticker/price": (mt.price_weight, lambda p: mt.price_ticker(e, md, p)),
             "/api/v3/ticker/24hr": (
                 lambda p: 80 if not p.get("symbol") and not p.get("symbols") else ticker_24h_weight(_symbols_count(p)),
                 lambda p: mv.ticker_24h(e, md, p),

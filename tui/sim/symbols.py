@@ -1,4 +1,5 @@
-"""The simulator's default symbols (BTCUSDT, ETHUSDT, BNBUSDT) and the demo account it opens."""
+"""The simulator's default symbols (BTCUSDT, ETHUSDT, BNBUSDT, and BTCUSDC for Smart Order Routing) and
+the demo account it opens."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ DEMO_BALANCES: dict[str, Decimal] = {
     "BTC": Decimal("0.5"),
     "ETH": Decimal("5"),
     "BNB": Decimal("20"),
+    "USDC": Decimal("5000"),
 }
 
 # Start prices of the synthetic market (the fair value it mean-reverts to).
@@ -26,15 +28,16 @@ START_PRICES: dict[str, Decimal] = {
     "BTCUSDT": Decimal("60000"),
     "ETHUSDT": Decimal("3000"),
     "BNBUSDT": Decimal("600"),
+    "BTCUSDC": Decimal("60000"),  # its own book, same fair value: SOR (sor.py) picks whichever is cheaper
 }
 
 
-def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str) -> SymbolSpec:
+def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str, quote: str = "USDT") -> SymbolSpec:
     return SymbolSpec(
         SymbolRules(
             symbol=symbol,
             base_asset=base,
-            quote_asset="USDT",
+            quote_asset=quote,
             tick_size=Decimal("0.01"),
             min_price=Decimal("0.01"),
             max_price=Decimal("1000000"),
@@ -66,9 +69,11 @@ def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str) 
 
 
 def default_specs() -> list[SymbolSpec]:
-    """Rules modelled on Binance's own for these pairs (tick 0.01; steps per asset)."""
+    """Rules modelled on Binance's own for these pairs (tick 0.01; steps per asset). BTCUSDC comes last
+    so lists that show the first symbols (pickers, tests) keep the USDT pairs first."""
     return [
         _spec("BTCUSDT", "BTC", "0.00001", "9000", "100"),
         _spec("ETHUSDT", "ETH", "0.0001", "9000", "2000"),
         _spec("BNBUSDT", "BNB", "0.001", "900000", "10000"),
+        _spec("BTCUSDC", "BTC", "0.00001", "9000", "100", quote="USDC"),
     ]

@@ -3,7 +3,7 @@ User Data Stream subscriptions, as web-socket-api.md describes them.
 
 Every request is `{"id", "method", "params"}`; every response is `{"id", "status", "result" | "error",
 "rateLimits"}` (rateLimits omitted with `returnRateLimits=false`, per request or in the URL). The
-method handlers live in `ws_trading` (orders, account) and `market_views` (public data).
+method handlers live in `ws_trading` (orders, account) and `market_views` / `market_tickers` (public data).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from . import market_views, ws_lists, ws_trading
+from . import market_tickers, market_views, ws_lists, ws_sor, ws_trading
 from .api_errors import ApiError, mandatory, rejected_api_key
 from .auth import ApiKey, KeyRegistry, KeyType, check_timestamp, verify_signed
 from .engine import BalancesChanged, Engine, ListStatusChanged, OrderUpdated, SimError
@@ -138,7 +138,7 @@ class WsApi:
 
     def _method_table(self) -> dict[str, Method]:
         S, SIG, SES = Security.SIGNED, Security.SIGNATURE, Security.SESSION
-        md = market_views
+        md, mt = market_views, market_tickers
         table = {
             "ping": Method(lambda c: {}),
             "time": Method(lambda c: {"serverTime": c.now()}),
@@ -170,6 +170,42 @@ class WsApi:
             "avgPrice": Method(
                 lambda c: md.avg_price(c.engine, c.api.market_data, c.params), 2, params=frozenset({"symbol"})
             ),
+            "trades.recent": Method(
+                lambda c: md.recent_trades(c.engine, c.api.market_data, c.params),
+                25,
+                params=frozenset({"symbol", "limit"}),
+            ),
+            "trades.historical": Method(
+                lambda c: md.historical_trades(c.engine, c.api.market_data, c.params),
+                25,
+                params=frozenset({"symbol", "fromId", "limit"}),
+            ),
+            "trades.aggregate": Method(
+                lambda c: md.agg_trades(c.engine, c.api.market_data, c.params),
+                4,
+                params=frozenset({"symbol", "fromId", "startTime", "endTime", "limit"}),
+            ),
+            "uiKlines": Method(
+                lambda c: md.ui_klines(c.engine, c.api.market_data, c.params),
+                2,
+                params=frozenset({"symbol", "interval", "startTime", "endTime", "timeZone", "limit"}),
+            ),
+            "ticker.tradingDay": Method(
+                lambda c: mt.trading_day_ticker(c.engine, c.api.market_data, c.params),
+                mt.per_symbol_weight,
+                params=frozenset({"symbol", "symbols", "timeZone", "type", "symbolStatus"}),
+            ),
+            "ticker": Method(
+                lambda c: mt.rolling_ticker(c.engine, c.api.market_data, c.params, max_symbols=200),
+                mt.per_symbol_weight,
+                params=frozenset({"symbol", "symbols", "type", "windowSize", "symbolStatus"}),
+            ),
+            "ticker.price": Method(
+                lambda c: mt.price_ticker(c.engine, c.api.market_data, c.params),
+                mt.price_weight,
+                params=frozenset({"symbol", "symbols", "symbolStatus"}),
+            ),
+            "myFilters": Method(lambda c: md.my_filters(c.engine, c.params), 40, S, "USER_DATA", frozenset({"symbol"})),
             "session.logon": Method(self._session_logon, 2, SIG),
             "session.status": Method(self._session_status, 2),
             "session.logout": Method(self._session_logout, 2),
@@ -178,7 +214,7 @@ class WsApi:
             "userDataStream.subscribe.signature": Method(self._uds_subscribe_signature, 2, SIG, "USER_STREAM"),
             "userDataStream.unsubscribe": Method(self._uds_unsubscribe, 2, params=frozenset({"subscriptionId"})),
         }
-        for name, (handler, weight, permission, params, places) in {**ws_trading.METHODS, **ws_lists.METHODS}.items():
+        for name, (handler, weight, permission, params, places) in {**ws_trading.METHODS, **ws_lists.METHODS, **ws_sor.METHODS}.items():
             table[name] = Method(handler, weight, S, permission, frozenset(params), places)
         return table
 
