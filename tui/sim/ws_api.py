@@ -214,7 +214,11 @@ class WsApi:
             "userDataStream.subscribe.signature": Method(self._uds_subscribe_signature, 2, SIG, "USER_STREAM"),
             "userDataStream.unsubscribe": Method(self._uds_unsubscribe, 2, params=frozenset({"subscriptionId"})),
         }
-        for name, (handler, weight, permission, params, places) in {**ws_trading.METHODS, **ws_lists.METHODS, **ws_sor.METHODS}.items():
+        for name, (handler, weight, permission, params, places) in {
+            **ws_trading.METHODS,
+            **ws_lists.METHODS,
+            **ws_sor.METHODS,
+        }.items():
             table[name] = Method(handler, weight, S, permission, frozenset(params), places)
         return table
 
