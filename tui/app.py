@@ -37,6 +37,12 @@ class TradingApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
+        # Priority bindings, so the app moves focus as it reads the key, before it hands on the keys
+        # typed after it. Textual's own tab binding runs in the focused widget's turn, by when the
+        # following keys of a burst ("58000<tab>0.001" arriving at once, as over SSH) have already
+        # been handed to the old field.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, settings: Settings, session: Session, *, venue: str = "") -> None:
