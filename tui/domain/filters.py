@@ -48,6 +48,7 @@ class SymbolRules:
     max_num_algo_orders: int = 0  # MAX_NUM_ALGO_ORDERS
     default_stp_mode: str = "NONE"
     allowed_stp_modes: tuple[str, ...] = ("NONE",)
+    peg_instructions_allowed: bool = False  # exchangeInfo `pegInstructionsAllowed` (pegged_orders.md)
 
     @property
     def price_decimals(self) -> int:
@@ -185,13 +186,16 @@ def check_order(
     stop_price: Decimal | None = None,
     trailing_delta: int | None = None,
     iceberg_qty: Decimal | None = None,
+    pegged: bool = False,
 ) -> Checked:
     """Check a whole order the way the exchange does before it reaches the matching engine.
 
     `reference_price` is the average/last price used for MARKET notional checks (filters.md: MARKET
     orders have no price, so an average of previous trade prices stands in). STOP_LOSS and TAKE_PROFIT
     are checked like MARKET orders by quantity (their notional at the stop price when there is one),
-    the _LIMIT variants like LIMIT; `side` is needed for the TRAILING_DELTA direction.
+    the _LIMIT variants like LIMIT; `side` is needed for the TRAILING_DELTA direction. A `pegged` order
+    takes its price from the book, so it may come without one (pegged_orders.md: it is then checked at
+    the pegged price, which only the exchange knows).
     """
     failures: list[FilterFailure] = []
     if order_type not in rules.order_types:
@@ -221,7 +225,8 @@ def check_order(
     market = order_type == "MARKET"
     if not market:
         if price is None:
-            failures.append(FilterFailure("price", "PRICE_FILTER", "Price is required for this order type."))
+            if not pegged:
+                failures.append(FilterFailure("price", "PRICE_FILTER", "Price is required for this order type."))
         elif (f := check_price(rules, price)) is not None:
             failures.append(f)
         if quantity is None:

@@ -61,6 +61,13 @@ class StpMode(StrEnum):
     TRANSFER = "TRANSFER"
 
 
+class PegPriceType(StrEnum):
+    """pegPriceType (faqs/pegged_orders.md): which best price of the book a pegged order takes."""
+
+    PRIMARY_PEG = "PRIMARY_PEG"  # the best price on the order's own side (join the queue)
+    MARKET_PEG = "MARKET_PEG"  # the best price on the opposite side (take it)
+
+
 class OrderRespType(StrEnum):
     """newOrderRespType: how much order.place answers with."""
 
@@ -100,6 +107,9 @@ class OrderRequest:
     new_order_resp_type: OrderRespType | None = None  # None: FULL
     strategy_id: int | None = None
     strategy_type: int | None = None  # >= 1000000
+    # Pegged orders (LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT): `price` becomes optional.
+    peg_price_type: PegPriceType | None = None
+    peg_offset_value: int | None = None  # PRICE_LEVEL offset: existing levels deeper than the best (max 100)
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,19 @@ class Order:
     prevented_match_id: int | None = None
     expiry_reason: str | None = None
     order_list_id: int = -1  # the order list it is a leg of; -1 if none
+    # Pegged orders: `price` is then the price as sent (0 if none), `pegged_price` the one it works at.
+    peg_price_type: str | None = None
+    peg_offset_value: int | None = None
+    pegged_price: Decimal | None = None  # None until determined (a pegged stop-limit order: when it fires)
+
+    @property
+    def is_pegged(self) -> bool:
+        return self.peg_price_type is not None
+
+    @property
+    def working_price(self) -> Decimal:
+        """The limit the order works at: its pegged price once there is one, else `price`."""
+        return self.pegged_price if self.pegged_price is not None else self.price
 
     @property
     def is_open(self) -> bool:

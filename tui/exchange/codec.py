@@ -180,6 +180,7 @@ def rules_from_exchange_info(symbol: Any) -> SymbolRules:
         base_asset_precision=_int(s, "baseAssetPrecision", what, 8),
         quote_asset_precision=_int(s, "quoteAssetPrecision", what, 8),
         status=_str(s, "status", what, "TRADING"),
+        peg_instructions_allowed=_bool(s, "pegInstructionsAllowed", what, False),
         **fields,
     )
 
@@ -194,6 +195,15 @@ def rules_by_symbol(exchange_info: Any) -> dict[str, SymbolRules]:
 
 
 # --- orders and account ----------------------------------------------------------------------
+
+
+def _peg(d: dict[str, Any], what: str, price_type: str, offset: str, pegged: str) -> dict[str, Any]:
+    """A pegged order's peg fields, under their reply (or executionReport) keys; None where absent."""
+    return {
+        "peg_price_type": _str(d, price_type, what, None),
+        "peg_offset_value": _int(d, offset, what, None),
+        "pegged_price": _dec(d, pegged, what, None),
+    }
 
 
 def order_from_wire(d: Any) -> Order:
@@ -233,6 +243,7 @@ def order_from_wire(d: Any) -> Order:
         prevented_match_id=_int(o, "preventedMatchId", what, None),
         expiry_reason=_str(o, "expiryReason", what, None),
         order_list_id=_int(o, "orderListId", what, -1),
+        **_peg(o, what, "pegPriceType", "pegOffsetValue", "peggedPrice"),
     )
 
 
@@ -285,6 +296,7 @@ def order_from_execution_report(ev: Any) -> Order:
         prevented_match_id=_int(e, "v", what, None),
         expiry_reason=_str(e, "eR", what, None),
         order_list_id=_int(e, "g", what, -1),
+        **_peg(e, what, "gP", "gOV", "gp"),
     )
 
 
@@ -686,6 +698,10 @@ def order_params(req: OrderRequest) -> dict[str, Any]:
         params["strategyId"] = req.strategy_id
     if req.strategy_type is not None:
         params["strategyType"] = req.strategy_type
+    if req.peg_price_type is not None:
+        params["pegPriceType"] = str(req.peg_price_type)
+    if req.peg_offset_value is not None:  # the only offset type there is
+        params.update(pegOffsetType="PRICE_LEVEL", pegOffsetValue=req.peg_offset_value)
     params["newOrderRespType"] = str(req.new_order_resp_type or "FULL")
     return params
 

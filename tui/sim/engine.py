@@ -20,6 +20,8 @@ A conditional order (STOP_LOSS, TAKE_PROFIT and their _LIMIT forms) only emits O
 placed: it waits off the book, not working, until a trade price reaches its stop or its trailing rule
 fires (`Order.observe`), then works as a MARKET (or LIMIT) order. An iceberg shows `icebergQty` at a
 time; when that part is filled the next one joins the back of its price level.
+A pegged order (`pegs`) takes its limit price from the book when it enters it: at placement, or when
+its stop fires; it then works as an ordinary limit order at that price.
 `cancel_order`: BookLevelChanged (unless the order was off the book), OrderUpdated(CANCELED),
 BalancesChanged.
 
@@ -41,6 +43,7 @@ from types import MappingProxyType
 from tui.domain.filters import SymbolRules, check_order
 from tui.domain.money import ZERO, floor_to_step
 
+from . import pegs
 from .accounts import Account
 from .amend import amend_keep_priority
 from .book import Book, BookSide, Level
@@ -293,13 +296,17 @@ class Engine:
         stp_mode: str | None = None,
         strategy_id: int | None = None,
         strategy_type: int | None = None,
+        peg_price_type: str | None = None,
+        peg_offset_type: str | None = None,
+        peg_offset_value: int | None = None,
         test: bool = False,
     ) -> PlaceResult:
         acct = self._account(account_id)
         spec = self._spec(symbol)
         order, exhausted = self._prepare(
             acct, spec, OrderParams(side, type, quantity, quote_order_qty, price, time_in_force, new_client_order_id,
-                                    stop_price, trailing_delta, iceberg_qty, stp_mode, strategy_id, strategy_type),
+                                    stop_price, trailing_delta, iceberg_qty, stp_mode, strategy_id, strategy_type,
+                                    peg_price_type, peg_offset_type, peg_offset_value),
         )  # fmt: skip
         if test:
             return PlaceResult(order.snapshot(client_order_id=""), ())
@@ -323,9 +330,13 @@ class Engine:
         rules = spec.rules
         book = self._books[rules.symbol]
         side, type, quantity, price = p.side, p.type, p.quantity, p.price
-        validate_params(side, type, quantity, p.quote_order_qty, price, p.time_in_force, p.stop_price, p.trailing_delta)
+        pegged = p.peg_price_type is not None
+        validate_params(
+            side, type, quantity, p.quote_order_qty, price, p.time_in_force, p.stop_price, p.trailing_delta, pegged
+        )
         if type not in rules.order_types:
             raise SimError(-1116, "Invalid orderType.")
+        pegs.validate_peg(rules, p)
         if p.strategy_type is not None and p.strategy_type < 1_000_000:
             raise SimError(-1134, "strategyType was less than 1000000.")
         stp = p.stp_mode or rules.default_stp_mode
@@ -348,6 +359,7 @@ class Engine:
             stop_price=p.stop_price,
             trailing_delta=p.trailing_delta,
             iceberg_qty=p.iceberg_qty,
+            pegged=pegged,
         )
         if not checked.ok:
             raise SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
@@ -364,6 +376,8 @@ class Engine:
                 raise rejected("IcebergQty exceeds QTY.")
         buy = side == BUY
         opposite = book.opposite(side)
+        if pegged and not conditional:  # a stop-limit order takes its peg when it fires (`triggers`)
+            price = pegs.entry_price(book, rules, p)
         if type == "LIMIT_MAKER":
             best = opposite.best()
             assert price is not None
@@ -381,7 +395,8 @@ class Engine:
                 raise rejected("Order book liquidity is less than `LOT_SIZE` filter minimum quantity.")
         assert quantity is not None
         if check_funds:
-            acct.check_funds(rules, opposite, buy, type, quantity, p.quote_order_qty, price)
+            funds_price = ZERO if pegged and price is None else price  # a pegged stop-limit: priced when it fires
+            acct.check_funds(rules, opposite, buy, type, quantity, p.quote_order_qty, funds_price)
         now = self.clock_ms()
         order = Order.new(
             acct.account_id, rules.symbol, side, type, p.time_in_force or "GTC", price, quantity, p.quote_order_qty,
@@ -393,6 +408,7 @@ class Engine:
         order.stp_mode = stp
         order.strategy_id, order.strategy_type = p.strategy_id, p.strategy_type
         order.pending = conditional
+        pegs.mark(order, p, None if conditional else price)
         return order, exhausted
 
     def _new_id(self, order: Order) -> None:

@@ -80,6 +80,10 @@ class OrderSnapshot:
     expiry_reason: str = ""  # set once EXPIRED: UNFILLED_IOC_QUANTITY_EXPIRED, INSUFFICIENT_LIQUIDITY, REJECTED...
     book_qty: Decimal = Decimal(0)  # what it shows on the book now (an iceberg's visible part); 0 if off-book
     order_list_id: int = -1  # the order list it is a leg of; -1 if none
+    # Pegged orders (pegged_orders.md): `price` above is then the price as sent (0 if none).
+    peg_price_type: str = ""  # PRIMARY_PEG / MARKET_PEG; "" if not pegged
+    peg_offset_value: int | None = None  # PRICE_LEVEL offset, if one was requested
+    pegged_price: Decimal | None = None  # the price the order works at, once determined
 
 
 @dataclass(frozen=True)

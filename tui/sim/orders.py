@@ -44,6 +44,9 @@ class OrderParams:
     stp_mode: str | None = None
     strategy_id: int | None = None
     strategy_type: int | None = None
+    peg_price_type: str | None = None  # PRIMARY_PEG / MARKET_PEG (see `pegs`)
+    peg_offset_type: str | None = None  # PRICE_LEVEL
+    peg_offset_value: int | None = None
 
 
 # eq=False: orders are compared by identity (a book level removes exactly this order from its queue).
@@ -86,6 +89,11 @@ class Order:
     order_list_id: int = -1
     list_waiting: bool = False  # an OTO pending leg, not placed until the working leg fills
     amends: int = 0
+    # Pegged orders (`pegs`): `price` is then the price the order works at; `sent_price` what was asked.
+    peg_price_type: str = ""  # "" if not pegged
+    peg_offset_value: int | None = None  # None: no offset requested
+    sent_price: Decimal = ZERO  # the `price` sent with a pegged order (0 if none)
+    pegged_price: Decimal | None = None  # None until the peg is taken (at placement, or at the trigger)
 
     @classmethod
     def new(
@@ -160,7 +168,7 @@ class Order:
             side=self.side,
             type=self.type,
             time_in_force=self.tif,
-            price=self.price,
+            price=self.sent_price if self.peg_price_type else self.price,
             orig_qty=self.orig_qty,
             executed_qty=self.executed_qty,
             cum_quote_qty=self.cum_quote,
@@ -183,6 +191,9 @@ class Order:
             expiry_reason=self.expiry_reason,
             book_qty=self.display if self.is_working and not self.pending and self.remaining > 0 else ZERO,
             order_list_id=self.order_list_id,
+            peg_price_type=self.peg_price_type,
+            peg_offset_value=self.peg_offset_value,
+            pegged_price=self.pegged_price,
         )
 
     # -- conditional orders ------------------------------------------------------------------------
@@ -234,8 +245,11 @@ def validate_params(
     tif: str | None,
     stop_price: Decimal | None = None,
     trailing_delta: int | None = None,
+    pegged: bool = False,
 ) -> None:
-    """Raise the error Binance gives for a missing, unexpected or invalid order parameter."""
+    """Raise the error Binance gives for a missing, unexpected or invalid order parameter.
+
+    A `pegged` order (pegPriceType sent) may leave out `price` (web-socket-api.md, Pegged Orders)."""
     if side not in (BUY, SELL):
         raise SimError(-1117, "Invalid side.")
     if type not in ORDER_TYPES:
@@ -252,7 +266,7 @@ def validate_params(
         if type in STOP_LIMIT_TYPES:
             if tif is None:
                 raise mandatory("timeInForce")
-            if price is None:
+            if price is None and not pegged:
                 raise mandatory("price")
         else:
             if tif is not None:
@@ -269,14 +283,14 @@ def validate_params(
             raise mandatory("timeInForce")
         if quantity is None:
             raise mandatory("quantity")
-        if price is None:
+        if price is None and not pegged:
             raise mandatory("price")
         if quote_order_qty is not None:
             raise not_required("quoteOrderQty")
     elif type == "LIMIT_MAKER":
         if quantity is None:
             raise mandatory("quantity")
-        if price is None:
+        if price is None and not pegged:
             raise mandatory("price")
         if tif is not None:
             raise not_required("timeInForce")

@@ -64,6 +64,7 @@ def _spec(symbol: str, base: str, step: str, max_qty: str, market_max_qty: str, 
             max_num_algo_orders=5,
             default_stp_mode="NONE",
             allowed_stp_modes=STP_MODES,
+            peg_instructions_allowed=True,
         )
     )
 

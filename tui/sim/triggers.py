@@ -13,6 +13,7 @@ from tui.domain.money import ZERO
 
 from .book import Book
 from .orders import OPEN_STATUSES, Order
+from .pegs import peg_at_trigger
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -47,6 +48,11 @@ def trigger(eng: Engine, book: Book, rules: SymbolRules, order: Order, now: int,
     order.update_time = now
     if order.order_list_id >= 0:
         eng._lists.leg_activated(order, now, changed)
+    if order.peg_price_type:  # a pegged stop-limit order takes its price now (`pegs`)
+        reason = peg_at_trigger(book, rules, order, acct, assets)
+        if reason:
+            _reject(eng, order, rules, now, assets, reason)
+            return
     if not order.locks:  # a BUY stop-market order: can the account pay for it now?
         cost = book.opposite(order.side).cost(order.remaining)[1]
         if cost > acct.free.get(rules.quote_asset, ZERO):
@@ -63,8 +69,10 @@ def trigger(eng: Engine, book: Book, rules: SymbolRules, order: Order, now: int,
     eng._execute(book, rules, order, now, [], [], changed)
 
 
-def _reject(eng: Engine, order: Order, rules: SymbolRules, now: int, assets: set[str]) -> None:
-    order.status, order.expiry_reason, order.is_working = "EXPIRED", "REJECTED", False
+def _reject(
+    eng: Engine, order: Order, rules: SymbolRules, now: int, assets: set[str], reason: str = "REJECTED"
+) -> None:
+    order.status, order.expiry_reason, order.is_working = "EXPIRED", reason, False
     eng._accounts[order.account_id].close(order, rules, assets)
     eng._emit_order(order, "EXPIRED", None, now)
     eng._lists.sync(order, now, {order.account_id: assets})

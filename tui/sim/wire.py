@@ -96,7 +96,7 @@ def symbol_info(r: SymbolRules) -> Json:
         "allowTrailingStop": r.allow_trailing_stop,
         "cancelReplaceAllowed": True,
         "amendAllowed": True,
-        "pegInstructionsAllowed": False,
+        "pegInstructionsAllowed": r.peg_instructions_allowed,
         "isSpotTradingAllowed": True,
         "isMarginTradingAllowed": False,
         "filters": symbol_filters(r),
@@ -154,6 +154,20 @@ def _stp_fields(o: Any, *, with_match_id: bool) -> Json:
     return out
 
 
+def _peg_fields(o: Any) -> Json:
+    """pegPriceType .. peggedPrice of a pegged order ("Conditional fields in Order Responses"): the offset
+    only if one was requested, the pegged price once determined. Nothing for other orders."""
+    if not o.peg_price_type:
+        return {}
+    out: Json = {"pegPriceType": o.peg_price_type}
+    if o.peg_offset_value is not None:
+        out["pegOffsetType"] = "PRICE_LEVEL"
+        out["pegOffsetValue"] = o.peg_offset_value
+    if o.pegged_price is not None:
+        out["peggedPrice"] = d8(o.pegged_price)
+    return out
+
+
 def order_ack(o: Any, transact_time: int) -> Json:
     return {
         "symbol": o.symbol,
@@ -168,6 +182,7 @@ def order_result(o: Any, transact_time: int) -> Json:
     return {
         **order_ack(o, transact_time),
         "price": d8(o.price),
+        **_peg_fields(o),
         "origQty": d8(o.orig_qty),
         "executedQty": d8(o.executed_qty),
         "origQuoteOrderQty": d8(o.orig_quote_order_qty),
@@ -221,6 +236,7 @@ def order_status(o: Any) -> Json:
         "orderListId": o.order_list_id,
         "clientOrderId": o.client_order_id,
         "price": d8(o.price),
+        **_peg_fields(o),
         "origQty": d8(o.orig_qty),
         "executedQty": d8(o.executed_qty),
         "cummulativeQuoteQty": d8(o.cum_quote_qty),
@@ -247,6 +263,7 @@ def cancel_report(o: Any, transact_time: int) -> Json:
         "clientOrderId": o.client_order_id,
         "transactTime": transact_time,
         "price": d8(o.price),
+        **_peg_fields(o),
         "origQty": d8(o.orig_qty),
         "executedQty": d8(o.executed_qty),
         "origQuoteOrderQty": d8(o.orig_quote_order_qty),
@@ -351,6 +368,13 @@ def execution_report(ev: Any) -> Json:
     prevented = getattr(ev, "prevented", None)
     if ev.execution_type == "TRADE_PREVENTION" and prevented is not None:
         report.update(_prevention_fields(o, prevented))
+    if o.peg_price_type:  # user-data-stream.md: gP, gOT, gOV, gp appear only for pegged orders
+        report["gP"] = o.peg_price_type
+        if o.peg_offset_value is not None:
+            report["gOT"] = "PRICE_LEVEL"
+            report["gOV"] = o.peg_offset_value
+        if o.pegged_price is not None:
+            report["gp"] = d8(o.pegged_price)
     if o.is_working and o.working_time >= 0:
         report["W"] = o.working_time
     if o.status == "EXPIRED":

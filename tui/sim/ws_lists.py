@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 _LEG_FIELDS = ("Type", "Side", "Quantity", "ClientOrderId", "Price", "StopPrice", "TrailingDelta", "IcebergQty",
                "TimeInForce", "StrategyId", "StrategyType")  # fmt: skip
+# Peg instructions are taken on OCO legs and OTO/OTOCO working legs. Pending legs do not take them yet:
+# a pending LIMIT leg must take its peg when the working leg fills (pegged_orders.md), not when the list is placed.
+_PEG_FIELDS = ("PegPriceType", "PegOffsetType", "PegOffsetValue")
 
 
 def _leg(p: dict[str, Any], prefix: str, *, side: str | None = None, qty: str | None = None) -> OrderParams:
@@ -42,6 +45,9 @@ def _leg(p: dict[str, Any], prefix: str, *, side: str | None = None, qty: str | 
         stp_mode=opt_str(p, "selfTradePreventionMode"),
         strategy_id=opt_int(p, key("StrategyId")),
         strategy_type=opt_int(p, key("StrategyType")),
+        peg_price_type=opt_str(p, key("PegPriceType")),
+        peg_offset_type=opt_str(p, key("PegOffsetType")),
+        peg_offset_value=opt_int(p, key("PegOffsetValue")),
     )
 
 
@@ -215,7 +221,8 @@ def cancel_replace(call: Call) -> Any:
         req_str(p, "side"), req_str(p, "type"), opt_decimal(p, "quantity"), opt_decimal(p, "quoteOrderQty"),
         opt_decimal(p, "price"), opt_str(p, "timeInForce"), opt_str(p, "newClientOrderId"), opt_decimal(p, "stopPrice"),
         opt_int(p, "trailingDelta"), opt_decimal(p, "icebergQty"), opt_str(p, "selfTradePreventionMode"),
-        opt_int(p, "strategyId"), opt_int(p, "strategyType"),
+        opt_int(p, "strategyId"), opt_int(p, "strategyType"), opt_str(p, "pegPriceType"), opt_str(p, "pegOffsetType"),
+        opt_int(p, "pegOffsetValue"),
     )  # fmt: skip
     limiter = call.api.limiter
     rate_error: ApiError | None = None
@@ -261,6 +268,8 @@ def cancel_replace(call: Call) -> Any:
                 price=new.price, time_in_force=new.time_in_force, new_client_order_id=new.client_order_id,
                 stop_price=new.stop_price, trailing_delta=new.trailing_delta, iceberg_qty=new.iceberg_qty,
                 stp_mode=new.stp_mode, strategy_id=new.strategy_id, strategy_type=new.strategy_type,
+                peg_price_type=new.peg_price_type, peg_offset_type=new.peg_offset_type,
+                peg_offset_value=new.peg_offset_value,
             )  # fmt: skip
         except SimError as exc:
             new_error = exc
@@ -294,10 +303,10 @@ def cancel_replace(call: Call) -> Any:
 
 
 _LIST_COMMON = ("symbol", "listClientOrderId", "newOrderRespType", "selfTradePreventionMode")
-_WORKING = tuple("working" + f for f in _LEG_FIELDS)
+_WORKING = tuple("working" + f for f in _LEG_FIELDS + _PEG_FIELDS)
 _PENDING = tuple("pending" + f for f in _LEG_FIELDS)
-_ABOVE = tuple("above" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:])
-_BELOW = tuple("below" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:])
+_ABOVE = tuple("above" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:] + _PEG_FIELDS)
+_BELOW = tuple("below" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:] + _PEG_FIELDS)
 _P_ABOVE = tuple("pendingAbove" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:])
 _P_BELOW = tuple("pendingBelow" + f for f in _LEG_FIELDS[:1] + _LEG_FIELDS[3:])
 _DEPRECATED_OCO = (

@@ -41,6 +41,9 @@ ORDER_PARAMS = (
     "selfTradePreventionMode",
     "strategyId",
     "strategyType",
+    "pegPriceType",
+    "pegOffsetType",
+    "pegOffsetValue",
 )
 _RESP_TYPES = ("ACK", "RESULT", "FULL")
 _DAY_MS = 24 * 3600 * 1000
@@ -77,6 +80,9 @@ def _place(call: Call, *, test: bool) -> Any:
         stp_mode=stp,
         strategy_id=opt_int(p, "strategyId"),
         strategy_type=opt_int(p, "strategyType"),
+        peg_price_type=opt_str(p, "pegPriceType"),
+        peg_offset_type=opt_str(p, "pegOffsetType"),
+        peg_offset_value=opt_int(p, "pegOffsetValue"),
         test=test,
     )
     if test:
