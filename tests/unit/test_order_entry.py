@@ -2,8 +2,9 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 from tests.unit.test_filters import RULES
-from tui.domain.order_entry import parse_order_entry, stp_choices
+from tui.domain.order_entry import SorOrderRequest, fields_for, parse_order_entry, sor_route_available, stp_choices
 from tui.domain.orders import CommissionRates, OrderType, Side, StpMode, TimeInForce
+from tui.domain.sor import SorConfig
 
 FEES = CommissionRates(maker=D("0.001"), taker=D("0.001"))
 ALL_TYPES = replace(RULES, order_types=tuple(t.value for t in OrderType), iceberg_parts=10)
@@ -148,3 +149,64 @@ def test_stp_mode_is_sent_only_when_it_differs_from_the_symbols_default() -> Non
     assert entry(StpMode.EXPIRE_TAKER).request.stp_mode is StpMode.EXPIRE_TAKER
     refused = entry(StpMode.DECREMENT)
     assert refused.request is None and "DECREMENT" in refused.errors["stp_mode"]
+
+
+# -- Smart Order Routing --------------------------------------------------------------------------
+
+SOR = SorConfig(base_asset="BTC", symbols=("BTCUSDT", "BTCUSDC"))
+
+
+def test_sor_limit_order_comes_out_wrapped_with_its_books() -> None:
+    entry = parse_order_entry(
+        RULES, side=Side.BUY, order_type=OrderType.LIMIT, price_text="60000", quantity_text="0.01", sor=SOR
+    )
+    assert entry.errors == {}
+    sub = entry.submission
+    assert isinstance(sub, SorOrderRequest)
+    assert sub.symbols == ("BTCUSDT", "BTCUSDC")
+    plain = parse_order_entry(
+        RULES, side=Side.BUY, order_type=OrderType.LIMIT, price_text="60000", quantity_text="0.01"
+    )
+    assert sub.request == plain.request  # the same order, only the route differs
+    assert plain.submission is plain.request  # on its own book: the plain request, unwrapped
+
+
+def test_sor_market_order_takes_a_quantity_not_a_quote_amount() -> None:
+    by_qty = parse_order_entry(RULES, side=Side.SELL, order_type=OrderType.MARKET, quantity_text="0.01", sor=SOR)
+    assert isinstance(by_qty.submission, SorOrderRequest) and by_qty.submission.request.quantity == D("0.01")
+    by_quote = parse_order_entry(
+        RULES, side=Side.BUY, order_type=OrderType.MARKET, quote_text="100", reference_price=D("60000"), sor=SOR
+    )
+    assert by_quote.submission is None
+    assert "quantity in BTC, not an amount in USDT" in by_quote.errors["quote_order_qty"]
+    none = parse_order_entry(RULES, side=Side.BUY, order_type=OrderType.MARKET, sor=SOR)
+    assert none.errors["quantity"] == "Enter a quantity in BTC."  # no "or an amount in USDT": SOR has none
+    assert fields_for(OrderType.MARKET, via_sor=True) == {"quantity"}
+    assert fields_for(OrderType.LIMIT, via_sor=True) == fields_for(OrderType.LIMIT)
+
+
+def test_sor_refuses_types_it_does_not_take_and_symbols_outside_its_configuration() -> None:
+    stop = parse_order_entry(
+        ALL_TYPES,
+        side=Side.SELL,
+        order_type=OrderType.STOP_LOSS_LIMIT,
+        price_text="55000",
+        stop_text="55100",
+        quantity_text="0.001",
+        sor=SOR,
+    )
+    assert stop.submission is None and "LIMIT and MARKET orders only" in stop.errors["route"]
+    eth = replace(RULES, symbol="ETHUSDT", base_asset="ETH")
+    outside = parse_order_entry(
+        eth, side=Side.BUY, order_type=OrderType.LIMIT, price_text="3000", quantity_text="0.01", sor=SOR
+    )
+    assert outside.submission is None and "not in a Smart Order Routing configuration" in outside.errors["route"]
+
+
+def test_sor_route_is_offered_only_for_its_symbols_and_types() -> None:
+    assert sor_route_available(SOR, "BTCUSDC", OrderType.LIMIT)
+    assert sor_route_available(SOR, "BTCUSDT", OrderType.MARKET)
+    assert not sor_route_available(SOR, "BTCUSDT", OrderType.LIMIT_MAKER)
+    assert not sor_route_available(SOR, "BTCUSDT", OrderType.STOP_LOSS)
+    assert not sor_route_available(SOR, "ETHUSDT", OrderType.LIMIT)
+    assert not sor_route_available(None, "BTCUSDT", OrderType.LIMIT)

@@ -1,7 +1,8 @@
 """Turn what a person typed into an `OrderRequest`, or into one clear message per bad field.
 
 Nothing here sends anything: the order form calls `parse_order_entry` and only a clean result is
-ever handed to the session.
+ever handed to the session. An order the person routes with Smart Order Routing comes out wrapped in a
+`SorOrderRequest`, so it can only ever reach sor.order.test / sor.order.place.
 """
 
 from __future__ import annotations
@@ -12,6 +13,28 @@ from decimal import Decimal
 from .filters import SymbolRules, check_order
 from .money import to_decimal
 from .orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
+from .sor import SorConfig
+
+# What sor.order.place takes (web-socket-api.md): LIMIT and MARKET, by quantity only (no quoteOrderQty).
+SOR_ORDER_TYPES = (OrderType.LIMIT, OrderType.MARKET)
+
+
+@dataclass(frozen=True)
+class SorOrderRequest:
+    """An order to place with Smart Order Routing: previewed with sor.order.test and sent with
+    sor.order.place, never order.place. `symbols` are the books of its SOR configuration it may take from.
+
+    A wrapper rather than a flag on `OrderRequest`: every other path (order.place, cancel-replace, order
+    lists) takes an `OrderRequest` and would silently drop such a flag; a separate type makes the
+    dashboard choose the SOR path explicitly, and mypy checks that it does."""
+
+    request: OrderRequest
+    symbols: tuple[str, ...]
+
+
+def sor_route_available(sor: SorConfig | None, symbol: str, order_type: OrderType) -> bool:
+    """Whether an order of this type on `symbol` can be routed with SOR (the form offers the route only then)."""
+    return sor is not None and symbol in sor.symbols and order_type in SOR_ORDER_TYPES
 
 
 @dataclass(frozen=True)
@@ -25,6 +48,15 @@ class OrderEntry:
     """Upper bound of the commission, in `fee_asset`: what the order receives (BUY pays in the
     base asset, SELL in the quote asset), at the taker rate unless the order can only make."""
     fee_asset: str = ""
+    sor: SorConfig | None = None
+    """The SOR configuration the order is routed across; None: placed on its own book only."""
+
+    @property
+    def submission(self) -> OrderRequest | SorOrderRequest | None:
+        """What the form hands back: the request, wrapped when it goes through SOR; None while invalid."""
+        if self.request is None:
+            return None
+        return SorOrderRequest(self.request, self.sor.symbols) if self.sor is not None else self.request
 
 
 def _parse_amount(text: str, label: str) -> tuple[Decimal | None, str | None]:
@@ -55,8 +87,9 @@ FIELDS: dict[OrderType, frozenset[str]] = {
 }
 
 
-def fields_for(order_type: OrderType) -> frozenset[str]:
-    return FIELDS[order_type]
+def fields_for(order_type: OrderType, *, via_sor: bool = False) -> frozenset[str]:
+    """The inputs `order_type` takes; with SOR, never a quote amount (sor.order.place has no quoteOrderQty)."""
+    return FIELDS[order_type] - {"quote"} if via_sor else FIELDS[order_type]
 
 
 def trailing_trigger(side: Side, reference: Decimal, bips: int) -> Decimal:
@@ -104,11 +137,21 @@ def parse_order_entry(
     reference_price: Decimal | None = None,
     commission: CommissionRates | None = None,
     stp_mode: StpMode | None = None,
+    sor: SorConfig | None = None,
 ) -> OrderEntry:
-    """`stp_mode` is what the person picked; it is sent only when it differs from the symbol's default."""
-    needs = fields_for(order_type)
+    """`stp_mode` is what the person picked; it is sent only when it differs from the symbol's default.
+    `sor`: route the order with Smart Order Routing across that configuration (LIMIT or MARKET by quantity)."""
+    needs = fields_for(order_type, via_sor=sor is not None)
     errors: dict[str, str] = {}
     market = order_type is OrderType.MARKET
+    if sor is not None and rules.symbol not in sor.symbols:
+        errors["route"] = f"{rules.symbol} is not in a Smart Order Routing configuration: place it on its own book."
+    elif sor is not None and order_type not in SOR_ORDER_TYPES:
+        errors["route"] = f"Smart Order Routing takes LIMIT and MARKET orders only, not {order_type.value}."
+    if sor is not None and quote_text.strip():
+        errors["quote_order_qty"] = (
+            f"Smart Order Routing takes a quantity in {rules.base_asset}, not an amount in {rules.quote_asset}."
+        )
 
     def amount(name: str, text: str, label: str) -> Decimal | None:
         value, err = _parse_amount(text, label)
@@ -140,7 +183,11 @@ def parse_order_entry(
     if "price" in needs and price is None and "price" not in errors:
         errors["price"] = "Price is required for this order type."
     if market and quantity is None and quote is None and not errors:
-        errors["quantity"] = f"Enter a quantity in {rules.base_asset} or an amount in {rules.quote_asset}."
+        errors["quantity"] = (
+            f"Enter a quantity in {rules.base_asset} or an amount in {rules.quote_asset}."
+            if "quote" in needs
+            else f"Enter a quantity in {rules.base_asset}."
+        )
     if market and quantity is not None and quote is not None:
         errors["quote_order_qty"] = "Give either a quantity or a quote amount, not both."
     if not market and quantity is None and "quantity" not in errors:
@@ -188,7 +235,7 @@ def parse_order_entry(
         allowed = ", ".join(rules.allowed_stp_modes)
         errors["stp_mode"] = f"{rules.symbol} allows self-trade prevention modes {allowed}, not {stp_mode.value}."
     if errors:
-        return OrderEntry(None, errors, notional, fee, fee_asset)
+        return OrderEntry(None, errors, notional, fee, fee_asset, sor)
     request = OrderRequest(
         symbol=rules.symbol,
         side=side,
@@ -202,4 +249,4 @@ def parse_order_entry(
         iceberg_qty=iceberg,
         stp_mode=stp_mode if stp_mode is not None and stp_mode.value != rules.default_stp_mode else None,
     )
-    return OrderEntry(request, {}, notional, fee, fee_asset)
+    return OrderEntry(request, {}, notional, fee, fee_asset, sor)

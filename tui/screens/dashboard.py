@@ -15,6 +15,7 @@ from textual.widgets import Footer
 from textual.worker import Worker
 
 from ..domain.list_entry import describe_list
+from ..domain.order_entry import SorOrderRequest
 from ..domain.orders import (
     CommissionRates,
     Order,
@@ -27,6 +28,7 @@ from ..domain.orders import (
     TimeInForce,
     new_client_order_id,
 )
+from ..domain.sor import sor_config_for
 from ..exchange.errors import ExchangeError
 from ..exchange.session import Session
 from ..feeds import AccountFeed, MarketFeed
@@ -55,7 +57,13 @@ from .help import HelpScreen
 from .history import HistoryScreen
 from .list_form import ListFormScreen
 from .options import OptionsScreen
-from .order_form import OrderFormContext, OrderFormScreen, describe_request
+from .order_form import (
+    OrderFormContext,
+    OrderFormScreen,
+    describe_request,
+    describe_sor_result,
+    describe_sor_route,
+)
 from .order_tools import AmendScreen
 from .symbol_picker import SymbolPicker
 
@@ -249,7 +257,7 @@ class DashboardScreen(Screen[None]):
         )
 
     # -- actions --------------------------------------------------------------------------------
-    def action_order(self, side: str, draft: OrderRequest | None = None) -> None:
+    def action_order(self, side: str, draft: OrderRequest | SorOrderRequest | None = None) -> None:
         if not self._require_ready():
             return
         # Prefill only from this symbol's live data: a stale or previous-symbol price could turn
@@ -264,36 +272,76 @@ class DashboardScreen(Screen[None]):
             last_price=ticker.last_price if ticker else None,
             commission=self.commission,
             draft=draft,
+            sor=sor_config_for(self.session.sors, self.symbol),
         )
 
-        def submitted(request: OrderRequest | None) -> None:
-            if request is not None:
-                self.preview_and_place(request)
+        def submitted(order: OrderRequest | SorOrderRequest | None) -> None:
+            if order is not None:
+                self.preview_and_place(order)
 
         self.app.push_screen(OrderFormScreen(context), submitted)
 
     @work(group="orders", exit_on_error=False)
-    async def preview_and_place(self, request: OrderRequest) -> None:
-        """order.test with commission rates first (nothing reaches the book), then confirm, then send."""
+    async def preview_and_place(self, order: OrderRequest | SorOrderRequest) -> None:
+        """order.test (sor.order.test when routed with SOR) with commission rates first (nothing reaches
+        the book), then confirm, then send."""
+        sor, request = (order, order.request) if isinstance(order, SorOrderRequest) else (None, order)
+        rules = self.session.rules[request.symbol]
         try:
-            rates = await self.session.test_order(request, compute_commission_rates=True)
+            if sor is not None:
+                rates = await self.session.test_sor_order(request, commission_rates=True)
+            else:
+                rates = await self.session.test_order(request, compute_commission_rates=True)
         except ExchangeError as exc:
-            self.post_message(OrderRejected(request, exc.code, f"{exc.msg} (preview: nothing was sent)"))
+            via = "SOR " if sor is not None else ""
+            self.post_message(OrderRejected(request, exc.code, f"{via}{exc.msg} (preview: nothing was sent)"))
             return
-        text = describe_request(request, self.session.rules[request.symbol])
+        text = describe_request(request, rules)
+        if sor is not None:
+            text += "\n" + describe_sor_route(sor, rules)
         if rates is not None:
             std = rates.standard
-            text += f"\nCommission (order.test): maker {std.maker * 100:.3f} % · taker {std.taker * 100:.3f} %"
+            test = "sor.order.test" if sor is not None else "order.test"
+            text += f"\nCommission ({test}): maker {std.maker * 100:.3f} % · taker {std.taker * 100:.3f} %"
             if rates.discount_enabled_for_account and rates.discount_enabled_for_symbol:
                 text += f", {rates.discount * 100:.0f} % off when paid in {rates.discount_asset}"
         settings = getattr(self.app, "settings", None)
         confirm = settings is None or settings.confirm_orders
         if not confirm:
             self.notify(text.replace("\n", " · "), title="Sending (confirmation off for this profile)")
-        if not confirm or await self.app.push_screen_wait(ConfirmScreen(text)):
+        title = "Send this order via SOR?" if sor is not None else "Send this order?"
+        if confirm and not await self.app.push_screen_wait(ConfirmScreen(text, title=title)):
+            self.action_order(request.side.value, draft=order)  # Back: the form again, as it was typed
+        elif sor is not None:
+            await self.place_sor_order(sor)
+        else:
             await self.place_order(request)
-        else:  # Back: the form again, as it was typed
-            self.action_order(request.side.value, draft=request)
+
+    async def place_sor_order(self, sor: SorOrderRequest) -> None:
+        """sor.order.place, then a notice of what filled where; failures as for `place_order`."""
+        request = replace(sor.request, client_order_id=sor.request.client_order_id or new_client_order_id())
+        try:
+            result = await self.session.place_sor_order(request)
+        except ExchangeError as exc:
+            if exc.outcome_unknown:
+                await self._resolve_unknown_order(request, exc)
+            else:
+                self.post_message(OrderRejected(request, exc.code, f"SOR order: {exc.msg}"))
+            return
+        except ValueError as exc:  # sent and answered, but the answer did not parse
+            self.notify(
+                f"SOR order sent, but the response was unreadable ({exc}). Check open orders and history.",
+                severity="warning",
+                timeout=10,
+            )
+            self._reload_account()
+            return
+        self._track(result.order)
+        text = describe_sor_result(result, self.session.rules[request.symbol], sor.symbols)
+        if result.order.status in ("EXPIRED", "EXPIRED_IN_MATCH", "REJECTED") and not result.order.executed_qty:
+            self.notify(text, title="SOR order expired", severity="warning", timeout=10)
+        else:
+            self.notify(text, title="Order placed via SOR", timeout=10)
 
     async def place_order(self, request: OrderRequest) -> None:
         # A client order id on every order: if the response is lost we can still find the order.
@@ -464,8 +512,8 @@ class DashboardScreen(Screen[None]):
         )
         context = OrderFormContext(rules=rules, side=Side(order.side), commission=self.commission, draft=draft)
 
-        def submitted(request: OrderRequest | None) -> None:
-            if request is not None:
+        def submitted(request: OrderRequest | SorOrderRequest | None) -> None:
+            if isinstance(request, OrderRequest):  # no SOR route offered here: the context has no `sor`
                 self.cancel_replace(order, request)
 
         self.app.push_screen(OrderFormScreen(context), submitted)

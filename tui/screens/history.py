@@ -1,5 +1,6 @@
 """Account history for one symbol: all orders, our trades with commission, order lists, an order's
-amendments and prevented matches, and an account tab (commission rates, unfilled-order counts).
+amendments and prevented matches, an account tab (commission rates, unfilled-order counts), and the
+allocations that filled our Smart Order Routing orders.
 
 Each tab loads in its own worker when it is shown and again on `r`; a failure is written into the
 tab (the rows already shown stay). `enter` (or `m`) on an order shows its amendments, `p` its
@@ -20,10 +21,12 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from ..domain.money import ZERO
 from ..domain.orders import Order, OrderList
+from ..domain.sor import sor_config_for
 from ..exchange.errors import ExchangeError
 from ..exchange.session import Session
 from ..widgets.history_account import AccountPanel
 from ..widgets.history_tables import (
+    ALLOCATION_COLUMNS,
     AMENDMENT_COLUMNS,
     LIST_COLUMNS,
     ORDER_COLUMNS,
@@ -31,6 +34,7 @@ from ..widgets.history_tables import (
     TRADE_COLUMNS,
     HistoryPane,
     Precision,
+    allocation_row,
     amendment_row,
     counted,
     list_row,
@@ -40,7 +44,7 @@ from ..widgets.history_tables import (
     trade_row,
 )
 
-TABS = ("orders", "trades", "lists", "amendments", "prevented", "account")
+TABS = ("orders", "trades", "lists", "amendments", "prevented", "account", "allocations")
 TAB_TITLES = {
     "orders": "1 Orders",
     "trades": "2 Trades",
@@ -48,6 +52,7 @@ TAB_TITLES = {
     "amendments": "4 Amends",
     "prevented": "5 Prevented",
     "account": "6 Account",
+    "allocations": "7 Allocs",
 }
 # What a failed request means for a person: the query did not answer; the screen keeps working.
 LOAD_ERRORS = (ExchangeError, TimeoutError, OSError, ValueError)
@@ -100,6 +105,7 @@ class HistoryScreen(Screen[None]):
         Binding("4", "show_tab('amendments')", "Amendments tab", show=False),
         Binding("5", "show_tab('prevented')", "Prevented matches tab", show=False),
         Binding("6", "show_tab('account')", "Account: commission and order counts", show=False),
+        Binding("7", "show_tab('allocations')", "Allocations (SOR order fills)", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -123,7 +129,7 @@ class HistoryScreen(Screen[None]):
         return Precision(rules.price_decimals, rules.qty_decimals) if rules is not None else Precision()
 
     def compose(self) -> ComposeResult:
-        yield Static(f"History · {self.symbol} · times UTC · 1-6 tabs · r refresh · esc back", id="history-title")
+        yield Static(f"History · {self.symbol} · times UTC · 1-7 tabs · r refresh · esc back", id="history-title")
         with TabbedContent(initial="orders"):
             with TabPane(TAB_TITLES["orders"], id="orders"):
                 yield HistoryPane(ORDER_COLUMNS, id="orders-pane")
@@ -137,6 +143,8 @@ class HistoryScreen(Screen[None]):
                 yield HistoryPane(PREVENTED_COLUMNS, id="prevented-pane")
             with TabPane(TAB_TITLES["account"], id="account"):
                 yield AccountPanel(id="account-panel")
+            with TabPane(TAB_TITLES["allocations"], id="allocations"):
+                yield HistoryPane(ALLOCATION_COLUMNS, id="allocations-pane")
         yield Footer()
 
     def pane(self, tab: str) -> HistoryPane:
@@ -170,6 +178,7 @@ class HistoryScreen(Screen[None]):
             "amendments": self.load_amendments,
             "prevented": self.load_prevented,
             "account": self.load_account,
+            "allocations": self.load_allocations,
         }
         loader = loaders.get(tab)
         if loader is not None:
@@ -345,3 +354,32 @@ class HistoryScreen(Screen[None]):
             panel.show_counts(await self.session.unfilled_order_count())
         except LOAD_ERRORS as exc:
             panel.show_counts_error(exc)
+
+    @work(exclusive=True, group="history-allocations", exit_on_error=False)
+    async def load_allocations(self) -> None:
+        pane = self.pane("allocations")
+        pane.show_loading(f"allocations on {self.symbol}")
+        try:
+            # symbol + endTime is the combination that answers with the newest allocations (the bare
+            # symbol gives the oldest); a minute ahead so one made just now is in, whatever our clock error.
+            allocations = await self.session.my_allocations(
+                self.symbol, end_time=self.session.clock.now_ms() + 60_000, limit=1000
+            )
+        except LOAD_ERRORS as exc:
+            pane.show_error("allocations", exc)
+            return
+        newest_first = sorted(allocations, key=lambda a: (a.time, a.allocation_id), reverse=True)
+        sor = sor_config_for(self.session.sors, self.symbol)
+        empty = (
+            f"No allocations on {self.symbol} yet: they fill orders routed with SOR (f4 in the order form)."
+            if sor is not None
+            else f"No allocations on {self.symbol}: it has no Smart Order Routing."
+        )
+        across = f" · SOR across {' + '.join(sor.symbols)}" if sor is not None else ""
+        p = self.precision
+        pane.show_rows(
+            (allocation_row(a, p) for a in newest_first),
+            (str(a.allocation_id) for a in newest_first),
+            summary=f"{counted(len(allocations), 'allocation')} on {self.symbol}, newest first{across}",
+            empty=empty,
+        )

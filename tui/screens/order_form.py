@@ -1,7 +1,8 @@
-"""The order entry modal: validates against the symbol's filters and returns an `OrderRequest`.
+"""The order entry modal: validates against the symbol's filters and returns an `OrderRequest`, or a
+`SorOrderRequest` when the person routes it with Smart Order Routing.
 
-It never signs or sends: it dismisses with the request (after the person confirms), and the app's
-order worker hands it to the session.
+It never signs or sends: it dismisses with the request, and the dashboard's order worker previews it,
+asks for confirmation and hands it to the session.
 """
 
 from __future__ import annotations
@@ -18,8 +19,19 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.filters import SymbolRules
 from ..domain.money import fmt, wire
-from ..domain.order_entry import OrderEntry, fields_for, parse_order_entry, stp_choices, trailing_trigger
+from ..domain.order_entry import (
+    OrderEntry,
+    SorOrderRequest,
+    fields_for,
+    parse_order_entry,
+    sor_route_available,
+    stp_choices,
+    trailing_trigger,
+)
 from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
+from ..domain.sor import SorConfig, SorOrderResult, total_quote
+
+EXCHANGE_ROUTE, SOR_ROUTE = "exchange", "sor"
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,9 @@ class OrderFormContext:
     best_ask: Decimal | None = None
     last_price: Decimal | None = None
     commission: CommissionRates | None = None
-    draft: OrderRequest | None = None  # what the person typed before going Back from the confirmation
+    # what the person typed before going Back from the confirmation (wrapped if it was routed with SOR)
+    draft: OrderRequest | SorOrderRequest | None = None
+    sor: SorConfig | None = None  # the symbol's SOR configuration: the form then offers the SOR route
 
     @property
     def reference_price(self) -> Decimal | None:
@@ -41,11 +55,12 @@ class OrderFormContext:
         return self.last_price
 
 
-class OrderFormScreen(ModalScreen[OrderRequest | None]):
+class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("f2", "toggle_side", "Buy/Sell", priority=True),
+        Binding("f4", "toggle_route", "Route: exchange/SOR", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -93,6 +108,21 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
                     compact=True,
                     id="type",
                 )
+            sor = self.context.sor
+            # Smart Order Routing: shown only while the symbol has SOR and the type is one SOR takes.
+            with Horizontal(classes="row hidden", id="route-row"):
+                yield Label("Route")
+                yield Select(
+                    [
+                        (f"exchange: {rules.symbol} book only", EXCHANGE_ROUTE),
+                        (f"SOR: best of {' + '.join(sor.symbols) if sor else '-'}", SOR_ROUTE),
+                    ],
+                    value=EXCHANGE_ROUTE,
+                    allow_blank=False,
+                    compact=True,
+                    id="route",
+                )
+            yield Static(classes="field-error", id="route-error")
             with Horizontal(classes="row", id="price-row"):
                 yield Label(f"Price {rules.quote_asset}")
                 yield Input(
@@ -181,7 +211,10 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         self._refresh(show_errors=False)
         self.query_one("#quantity", Input).focus()
 
-    def _fill(self, draft: OrderRequest) -> None:
+    def _fill(self, draft: OrderRequest | SorOrderRequest) -> None:
+        if isinstance(draft, SorOrderRequest):
+            self.query_one("#route", Select).value = SOR_ROUTE
+            draft = draft.request
         self.query_one("#type", Select).value = draft.type
         if draft.time_in_force is not None:
             self.query_one("#tif", Select).value = draft.time_in_force
@@ -207,6 +240,16 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         return OrderType(self.query_one("#type", Select).value)  # type: ignore[arg-type]
 
     @property
+    def sor_available(self) -> bool:
+        """The symbol has a SOR configuration and the chosen type is one SOR takes."""
+        return sor_route_available(self.context.sor, self.context.rules.symbol, self.order_type)
+
+    @property
+    def via_sor(self) -> bool:
+        """The person chose the SOR route (and it is available for this type)."""
+        return self.sor_available and self.query_one("#route", Select).value == SOR_ROUTE
+
+    @property
     def stp_mode(self) -> StpMode | None:
         value = self.query_one("#stp_mode", Select).value
         return value if isinstance(value, StpMode) else None
@@ -226,14 +269,16 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             reference_price=self.context.reference_price,
             commission=self.context.commission,
             stp_mode=self.stp_mode,
+            sor=self.context.sor if self.via_sor else None,
         )
 
     @property
     def needs(self) -> frozenset[str]:
-        """The inputs the chosen order type takes; every other row is hidden."""
-        return fields_for(self.order_type)
+        """The inputs the chosen order type (and route) takes; every other row is hidden."""
+        return fields_for(self.order_type, via_sor=self.via_sor)
 
     def _layout_for_type(self) -> None:
+        self.query_one("#route-row").set_class(not self.sor_available, "hidden")
         needs = self.needs
         for field, row in (
             ("price", "#price-row"),
@@ -249,7 +294,8 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         rules = self.context.rules
         side = self.side
         title = self.query_one("#title", Static)
-        title.update(f"{'▲ BUY' if side is Side.BUY else '▼ SELL'} {rules.symbol}")
+        via = " via SOR" if self.via_sor else ""
+        title.update(f"{'▲ BUY' if side is Side.BUY else '▼ SELL'} {rules.symbol}{via}")
         title.set_class(side is Side.BUY, "buy")
         title.set_class(side is Side.SELL, "sell")
         self.entry = entry = self._evaluate()
@@ -261,6 +307,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
             "trailing_delta",
             "iceberg_qty",
             "stp_mode",
+            "route",
             "form",
         ):
             message = entry.errors.get(name, "") if show_errors else ""
@@ -284,12 +331,17 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         bid, ask = self.context.best_bid, self.context.best_ask
         if bid is not None and ask is not None:
             parts.append(f"bid {fmt(bid, rules.price_decimals)} / ask {fmt(ask, rules.price_decimals)}")
+        if self.via_sor and self.context.sor is not None:
+            books = " + ".join(self.context.sor.symbols)
+            parts.append(f"SOR: best of {books}; settles in {rules.quote_asset}")
+        elif self.sor_available:
+            parts.append("f4: route with SOR (Smart Order Routing)")
         self.query_one("#summary", Static).update("\n".join(parts))
 
     # -- events --------------------------------------------------------------------------------
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "type":
+        if event.select.id in ("type", "route"):
             self._layout_for_type()
         self._refresh(show_errors=False)
 
@@ -313,6 +365,18 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         select = self.query_one("#side", Select)
         select.value = Side.SELL if self.side is Side.BUY else Side.BUY
 
+    def action_toggle_route(self) -> None:
+        if not self.sor_available:
+            what = (
+                f"{self.context.rules.symbol} has no Smart Order Routing"
+                if self.context.sor is None
+                else f"SOR takes LIMIT and MARKET orders only, not {self.order_type.value}"
+            )
+            self.notify(f"{what}: the order goes to its own book.", severity="warning")
+            return
+        select = self.query_one("#route", Select)
+        select.value = EXCHANGE_ROUTE if select.value == SOR_ROUTE else SOR_ROUTE
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -322,8 +386,9 @@ class OrderFormScreen(ModalScreen[OrderRequest | None]):
         if entry is None or entry.request is None:
             self.app.bell()
             return
-        # The dashboard previews it with order.test (commission rates) and asks for confirmation.
-        self.dismiss(entry.request)
+        # The dashboard previews it with order.test (sor.order.test for SOR), with commission rates,
+        # and asks for confirmation.
+        self.dismiss(entry.submission)
 
 
 def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntry | None = None) -> str:
@@ -350,4 +415,47 @@ def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntr
         text += f"\nNotional ≈ {fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}"
     if entry.fee is not None:
         text += f", fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}"
+    return text
+
+
+def describe_sor_route(order: SorOrderRequest, rules: SymbolRules) -> str:
+    """How a SOR order will be routed, for the confirmation step."""
+    settles = "pays" if order.request.side is Side.BUY else "receives"
+    return (
+        f"Routed via SOR (Smart Order Routing) across {', '.join(order.symbols)}: it takes the best prices"
+        f" of those books and {settles} {rules.quote_asset}"
+    )
+
+
+def describe_sor_result(result: SorOrderResult, rules: SymbolRules, symbols: tuple[str, ...]) -> str:
+    """What a SOR order did: status, how much filled where (allocations across the SOR books, trades on
+    its own book) at what average, and what rests. The exchange does not say which book an allocation
+    came from, only that SOR took it from one of `symbols`."""
+    order = result.order
+    base, quote = rules.base_asset, rules.quote_asset
+    text = f"{order.side} {rules.symbol} #{order.order_id} via SOR: {order.status}"
+    allocations = result.allocations
+    trades = tuple(f for f in result.fills if not f.is_allocation)
+    if not result.fills:
+        if order.executed_qty:
+            text += f", filled {wire(order.executed_qty)} {base}"
+        elif order.status in ("NEW", "PENDING_NEW"):
+            text += ", nothing filled yet"
+        else:
+            text += ". Nothing was filled"
+    if allocations:
+        qty = sum((f.qty for f in allocations), Decimal(0))
+        count = f"{len(allocations)} allocation{'s' if len(allocations) != 1 else ''}"
+        text += f"\n{wire(qty)} {base} in {count} across {' + '.join(symbols)}"
+        text += " · " + ", ".join(f"{wire(f.qty)} @ {fmt(f.price, rules.price_decimals)}" for f in allocations)
+    if trades:
+        qty = sum((f.qty for f in trades), Decimal(0))
+        text += f"\n{wire(qty)} {base} traded on the {rules.symbol} book"
+    if result.fills:
+        text += (
+            f"\navg {fmt(result.avg_price, rules.price_decimals)} {quote},"
+            f" total {fmt(total_quote(result.fills), rules.price_decimals)} {quote}"
+        )
+    if order.remaining and order.status in ("NEW", "PARTIALLY_FILLED"):
+        text += f"\n{wire(order.remaining)} {base} rests on the {rules.symbol} book"
     return text

@@ -1,5 +1,5 @@
 """History tables: a status line over a row table, and the rows for orders, our trades, order lists,
-amendments and prevented matches. Rendering only; the history screen fetches and hands rows in."""
+amendments, prevented matches and SOR allocations. Rendering only; the history screen fetches and hands rows in."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from ..domain.money import fmt
 from ..domain.orders import AccountTrade, Order, OrderAmendment, OrderList, PreventedMatch
+from ..domain.sor import Allocation
 
 
 def counted(n: int, noun: str) -> str:
@@ -46,6 +47,7 @@ TRADE_COLUMNS = ("Time", "Side", "Price", "Qty", "Commission", "Role", "Quote", 
 LIST_COLUMNS = ("List", "Time", "Symbol", "Type", "Status", "Legs")
 AMENDMENT_COLUMNS = ("Exec id", "Time", "Qty before", "Qty after", "Client id after")
 PREVENTED_COLUMNS = ("Match", "Time", "Mode", "Price", "Taker order", "Maker order", "Taker qty", "Maker qty")
+ALLOCATION_COLUMNS = ("Alloc", "Time", "Side", "Price", "Qty", "Quote", "Commission", "Order", "Role", "Type")
 
 
 def order_row(o: Order, p: Precision) -> tuple[str, ...]:
@@ -114,6 +116,25 @@ def prevented_row(m: PreventedMatch, p: Precision) -> tuple[str, ...]:
         str(m.maker_order_id),
         fmt(m.taker_prevented_qty, p.qty),
         fmt(m.maker_prevented_qty, p.qty),
+    )
+
+
+def allocation_row(a: Allocation, p: Precision) -> tuple[str, ...]:
+    """One myAllocations row; Role says maker or taker (and allocator when the account was the router)."""
+    role = "maker" if a.is_maker else "taker"
+    if a.is_allocator:
+        role += ", allocator"
+    return (
+        str(a.allocation_id),
+        clock(a.time),
+        str(a.side),
+        fmt(a.price, p.price),
+        fmt(a.qty, p.qty),
+        plain(a.quote_qty),
+        f"{plain(a.commission)} {a.commission_asset}",
+        str(a.order_id),
+        role,
+        a.allocation_type,
     )
 
 
