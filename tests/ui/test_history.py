@@ -99,6 +99,11 @@ async def test_history_tabs_show_orders_trades_lists_amendments_and_account(make
         day = next(line for line in panel.text.splitlines() if line.startswith("orders/1d"))
         assert day.endswith(" of 160000") and int(day.split("]")[1].split()[0]) >= 3
         assert any(line.startswith("orders/10s") and line.endswith(" of 50") for line in panel.text.splitlines())
+        await wait_until(pilot, lambda: "Filters on BTCUSDT" in panel.text, what="myFilters")
+        lines = panel.text.splitlines()
+        assert "  PRICE_FILTER: minPrice 0.01 maxPrice 1000000 tickSize 0.01" in lines
+        assert any(line.startswith("  LOT_SIZE: minQty 0.00001") for line in lines), lines
+        assert "  no asset limits (MAX_ASSET)" in lines
 
         before = panel.text
         await session.place_order(
@@ -133,6 +138,7 @@ async def test_history_errors_and_empty_states_are_plain(make_trading_app) -> No
         await pilot.press("6")
         await wait_until(pilot, lambda: "Commission: error" in bad.account_panel.text, what="commission error")
         assert "orders/10s" in bad.account_panel.text  # the other half still loads
+        await wait_until(pilot, lambda: "Filters: error" in bad.account_panel.text, what="filters error")
 
 
 async def test_history_actions_are_in_the_command_palette(make_trading_app) -> None:  # type: ignore[no-untyped-def]

@@ -354,6 +354,10 @@ class HistoryScreen(Screen[None]):
             panel.show_counts(await self.session.unfilled_order_count())
         except LOAD_ERRORS as exc:
             panel.show_counts_error(exc)
+        try:
+            panel.show_filters(await self.session.my_filters(self.symbol))
+        except LOAD_ERRORS as exc:
+            panel.show_filters_error(exc)
 
     @work(exclusive=True, group="history-allocations", exit_on_error=False)
     async def load_allocations(self) -> None:

@@ -1,4 +1,5 @@
-"""The account panel: commission rates on one symbol and the unfilled-order counts against their limits.
+"""The account panel: commission rates on one symbol, the unfilled-order counts against their limits, and
+the filters that apply to the account on that symbol (myFilters).
 
 Gauges are text (`[████······] 3 of 50`), so they read the same in every theme and over SSH."""
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from textual.widgets import Static
 
+from ..domain.market import AccountFilters, FilterRule
 from ..domain.money import fmt
 from ..domain.orders import AccountCommission, TradeCommissionRates, UnfilledOrderCount
 
@@ -58,6 +60,20 @@ def commission_lines(c: AccountCommission) -> list[str]:
     return lines
 
 
+def _filter_line(f: FilterRule) -> str:
+    fields = " ".join(f"{k} {v.normalize():f}" if isinstance(v, Decimal) else f"{k} {v}" for k, v in f.fields.items())
+    return f"  {f.filter_type}: {fields}" if fields else f"  {f.filter_type}"
+
+
+def filter_lines(filters: AccountFilters) -> list[str]:
+    """myFilters as lines: the symbol's filters, then the exchange's and the account's (MAX_ASSET)."""
+    lines = [f"Filters on {filters.symbol} for this account (myFilters)"]
+    lines += [_filter_line(f) for f in filters.symbol_filters]
+    lines += [_filter_line(f) for f in filters.exchange_filters]
+    lines += [_filter_line(f) for f in filters.asset_filters] or ["  no asset limits (MAX_ASSET)"]
+    return lines
+
+
 class AccountPanel(Static):
     """Commission rates and unfilled-order gauges; each half shows its own error or loading state."""
 
@@ -69,10 +85,11 @@ class AccountPanel(Static):
         super().__init__(markup=False, **kwargs)  # gauges and error texts hold square brackets
         self.commission_text = "Commission: loading…"
         self.counts_text = "Unfilled orders: loading…"
+        self.filters_text = "Filters: loading…"
 
     @property
     def text(self) -> str:
-        return f"{self.commission_text}\n\n{self.counts_text}"
+        return f"{self.commission_text}\n\n{self.counts_text}\n\n{self.filters_text}"
 
     def _show(self) -> None:
         self.update(self.text)
@@ -87,9 +104,18 @@ class AccountPanel(Static):
         self.counts_text = "\n".join(lines)
         self._show()
 
+    def show_filters(self, filters: AccountFilters) -> None:
+        self.filters_text = "\n".join(filter_lines(filters))
+        self._show()
+
+    def show_filters_error(self, error: object) -> None:
+        self.filters_text = f"Filters: error: {error}. Press r to try again."
+        self._show()
+
     def show_loading(self) -> None:
         self.commission_text = "Commission: loading…"
         self.counts_text = "Unfilled orders: loading…"
+        self.filters_text = "Filters: loading…"
         self._show()
 
     def show_commission_error(self, error: object) -> None:
