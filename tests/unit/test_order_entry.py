@@ -2,8 +2,15 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 from tests.unit.test_filters import RULES
-from tui.domain.order_entry import SorOrderRequest, fields_for, parse_order_entry, sor_route_available, stp_choices
-from tui.domain.orders import CommissionRates, OrderType, Side, StpMode, TimeInForce
+from tui.domain.order_entry import (
+    SorOrderRequest,
+    fields_for,
+    parse_order_entry,
+    peg_available,
+    sor_route_available,
+    stp_choices,
+)
+from tui.domain.orders import CommissionRates, OrderType, PegPriceType, Side, StpMode, TimeInForce
 from tui.domain.sor import SorConfig
 
 FEES = CommissionRates(maker=D("0.001"), taker=D("0.001"))
@@ -210,3 +217,91 @@ def test_sor_route_is_offered_only_for_its_symbols_and_types() -> None:
     assert not sor_route_available(SOR, "BTCUSDT", OrderType.STOP_LOSS)
     assert not sor_route_available(SOR, "ETHUSDT", OrderType.LIMIT)
     assert not sor_route_available(None, "BTCUSDT", OrderType.LIMIT)
+
+
+PEGGABLE = replace(ALL_TYPES, peg_instructions_allowed=True)
+
+
+def test_pegged_limit_needs_no_price_and_carries_the_peg() -> None:
+    entry = parse_order_entry(
+        PEGGABLE,
+        side=Side.BUY,
+        order_type=OrderType.LIMIT,
+        quantity_text="0.01",
+        peg=PegPriceType.PRIMARY_PEG,
+        peg_offset_text="3",
+        reference_price=D("60000"),
+    )
+    assert entry.errors == {}
+    assert entry.request is not None
+    assert entry.request.price is None
+    assert entry.request.peg_price_type is PegPriceType.PRIMARY_PEG and entry.request.peg_offset_value == 3
+    assert entry.request.time_in_force is TimeInForce.GTC
+    assert entry.notional == D("600")  # estimated at the reference price
+    # a price may still be given with the peg; without a peg it stays required
+    priced = parse_order_entry(
+        PEGGABLE,
+        side=Side.SELL,
+        order_type=OrderType.LIMIT_MAKER,
+        price_text="60000",
+        quantity_text="0.01",
+        peg=PegPriceType.PRIMARY_PEG,
+    )
+    assert priced.request is not None and priced.request.price == D("60000")
+    assert priced.request.peg_offset_value is None
+    unpegged = parse_order_entry(PEGGABLE, side=Side.BUY, order_type=OrderType.LIMIT, quantity_text="0.01")
+    assert unpegged.request is None and "required" in unpegged.errors["price"]
+
+
+def test_pegged_stop_limit_is_accepted_with_a_stop_and_no_price() -> None:
+    entry = parse_order_entry(
+        PEGGABLE,
+        side=Side.SELL,
+        order_type=OrderType.STOP_LOSS_LIMIT,
+        quantity_text="0.01",
+        stop_text="59000",
+        peg=PegPriceType.MARKET_PEG,
+        time_in_force=TimeInForce.IOC,
+    )
+    assert entry.errors == {}
+    assert entry.request is not None and entry.request.peg_price_type is PegPriceType.MARKET_PEG
+
+
+def test_refused_peg_combinations_name_the_peg_field() -> None:
+    def errors(rules=PEGGABLE, **kw) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        base = dict(side=Side.BUY, order_type=OrderType.LIMIT, quantity_text="0.01", peg=PegPriceType.PRIMARY_PEG)
+        entry = parse_order_entry(rules, **{**base, **kw})  # type: ignore[arg-type]
+        assert entry.request is None
+        return entry.errors
+
+    assert "does not allow pegged" in errors(rules=ALL_TYPES)["peg_price_type"]
+    assert "cannot be pegged" in errors(order_type=OrderType.MARKET)["peg_price_type"]
+    assert "cannot be pegged" in errors(order_type=OrderType.STOP_LOSS, stop_text="59000")["peg_price_type"]
+    assert "cannot be pegged" in errors(order_type=OrderType.TAKE_PROFIT, stop_text="61000")["peg_price_type"]
+    maker = errors(order_type=OrderType.LIMIT_MAKER, peg=PegPriceType.MARKET_PEG)
+    assert "PRIMARY_PEG" in maker["peg_price_type"]
+    assert "GTC" in errors(time_in_force=TimeInForce.IOC)["peg_price_type"]
+    sor = SorConfig(base_asset="BTC", symbols=(PEGGABLE.symbol, "BTCUSDC"))
+    assert "Smart Order Routing" in errors(sor=sor)["peg_price_type"]
+    assert "0 to 100" in errors(peg_offset_text="101")["peg_offset_value"]
+    assert "needs a peg" in errors(peg=None, price_text="60000", peg_offset_text="2")["peg_offset_value"]
+    # MARKET_PEG on a LIMIT IOC is fine: only PRIMARY_PEG is GTC-only
+    ok = parse_order_entry(
+        PEGGABLE,
+        side=Side.BUY,
+        order_type=OrderType.LIMIT,
+        quantity_text="0.01",
+        peg=PegPriceType.MARKET_PEG,
+        time_in_force=TimeInForce.IOC,
+        peg_offset_text="0",
+    )
+    assert ok.errors == {} and ok.request is not None and ok.request.peg_offset_value == 0
+
+
+def test_peg_offered_only_for_peggable_types_symbols_and_routes() -> None:
+    assert peg_available(PEGGABLE, OrderType.LIMIT)
+    assert peg_available(PEGGABLE, OrderType.TAKE_PROFIT_LIMIT)
+    assert not peg_available(PEGGABLE, OrderType.MARKET)
+    assert not peg_available(PEGGABLE, OrderType.STOP_LOSS)
+    assert not peg_available(ALL_TYPES, OrderType.LIMIT)
+    assert not peg_available(PEGGABLE, OrderType.LIMIT, via_sor=True)

@@ -12,11 +12,14 @@ from decimal import Decimal
 
 from .filters import SymbolRules, check_order
 from .money import to_decimal
-from .orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
+from .orders import CommissionRates, OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
 from .sor import SorConfig
 
 # What sor.order.place takes (web-socket-api.md): LIMIT and MARKET, by quantity only (no quoteOrderQty).
 SOR_ORDER_TYPES = (OrderType.LIMIT, OrderType.MARKET)
+# What may be pegged (faqs/pegged_orders.md): the limit types; never MARKET, STOP_LOSS, TAKE_PROFIT, nor SOR.
+PEG_ORDER_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT)
+MAX_PEG_OFFSET = 100  # pegOffsetValue, in PRICE_LEVELs
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,37 @@ class SorOrderRequest:
 def sor_route_available(sor: SorConfig | None, symbol: str, order_type: OrderType) -> bool:
     """Whether an order of this type on `symbol` can be routed with SOR (the form offers the route only then)."""
     return sor is not None and symbol in sor.symbols and order_type in SOR_ORDER_TYPES
+
+
+def peg_available(rules: SymbolRules, order_type: OrderType, *, via_sor: bool = False) -> bool:
+    """Whether the form offers a price peg: the symbol allows pegs, the type takes them, and it is not SOR."""
+    return rules.peg_instructions_allowed and order_type in PEG_ORDER_TYPES and not via_sor
+
+
+def _peg_errors(
+    rules: SymbolRules, order_type: OrderType, peg: PegPriceType, tif: TimeInForce, via_sor: bool
+) -> str | None:
+    """Why this peg cannot go with this order (faqs/pegged_orders.md), or None."""
+    if via_sor:
+        return "Smart Order Routing does not take pegged orders: route it to its own book, or drop the peg."
+    if not rules.peg_instructions_allowed:
+        return f"{rules.symbol} does not allow pegged orders."
+    if order_type not in PEG_ORDER_TYPES:
+        return f"{order_type.value} orders cannot be pegged (only LIMIT, LIMIT_MAKER and the stop-limit types)."
+    if order_type is OrderType.LIMIT_MAKER and peg is not PegPriceType.PRIMARY_PEG:
+        return "LIMIT_MAKER can only peg to the best price on its own side (PRIMARY_PEG)."
+    if order_type is OrderType.LIMIT and peg is PegPriceType.PRIMARY_PEG and tif is not TimeInForce.GTC:
+        return f"A LIMIT order pegged with PRIMARY_PEG must be GTC, not {tif.value}: set Time in force to GTC."
+    return None
+
+
+def _parse_offset(text: str) -> tuple[int | None, str | None]:
+    text = text.strip()
+    if not text:
+        return None, None
+    if not text.isdigit() or int(text) > MAX_PEG_OFFSET:
+        return None, f"Offset is a whole number of price levels from 0 to {MAX_PEG_OFFSET} (got {text!r})."
+    return int(text), None
 
 
 @dataclass(frozen=True)
@@ -138,11 +172,24 @@ def parse_order_entry(
     commission: CommissionRates | None = None,
     stp_mode: StpMode | None = None,
     sor: SorConfig | None = None,
+    peg: PegPriceType | None = None,
+    peg_offset_text: str = "",
 ) -> OrderEntry:
     """`stp_mode` is what the person picked; it is sent only when it differs from the symbol's default.
-    `sor`: route the order with Smart Order Routing across that configuration (LIMIT or MARKET by quantity)."""
+    `sor`: route the order with Smart Order Routing across that configuration (LIMIT or MARKET by quantity).
+    `peg`: take the limit price from the book (the price is then optional), `peg_offset_text` levels deeper."""
     needs = fields_for(order_type, via_sor=sor is not None)
     errors: dict[str, str] = {}
+    offset = None
+    if peg is not None:
+        why = _peg_errors(rules, order_type, peg, time_in_force, sor is not None)
+        if why:
+            errors["peg_price_type"] = why
+        offset, err = _parse_offset(peg_offset_text)
+        if err:
+            errors["peg_offset_value"] = err
+    elif peg_offset_text.strip():
+        errors["peg_offset_value"] = "An offset needs a peg: choose one, or clear the offset."
     market = order_type is OrderType.MARKET
     if sor is not None and rules.symbol not in sor.symbols:
         errors["route"] = f"{rules.symbol} is not in a Smart Order Routing configuration: place it on its own book."
@@ -180,7 +227,7 @@ def parse_order_entry(
         iceberg, err = _parse_amount(iceberg_text, "Iceberg quantity")
         if err:
             errors["iceberg_qty"] = err
-    if "price" in needs and price is None and "price" not in errors:
+    if "price" in needs and price is None and "price" not in errors and peg is None:
         errors["price"] = "Price is required for this order type."
     if market and quantity is None and quote is None and not errors:
         errors["quantity"] = (
@@ -222,6 +269,7 @@ def parse_order_entry(
             stop_price=stop_price,
             trailing_delta=trailing,
             iceberg_qty=iceberg,
+            pegged=peg is not None,
         )
         for failure in checked.failures:
             known = ("price", "quantity", "quote_order_qty", "stop_price", "trailing_delta", "iceberg_qty")
@@ -248,5 +296,7 @@ def parse_order_entry(
         trailing_delta=trailing,
         iceberg_qty=iceberg,
         stp_mode=stp_mode if stp_mode is not None and stp_mode.value != rules.default_stp_mode else None,
+        peg_price_type=peg,
+        peg_offset_value=offset,
     )
     return OrderEntry(request, {}, notional, fee, fee_asset, sor)

@@ -24,14 +24,22 @@ from ..domain.order_entry import (
     SorOrderRequest,
     fields_for,
     parse_order_entry,
+    peg_available,
     sor_route_available,
     stp_choices,
     trailing_trigger,
 )
-from ..domain.orders import CommissionRates, OrderRequest, OrderType, Side, StpMode, TimeInForce
+from ..domain.orders import CommissionRates, OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
 from ..domain.sor import SorConfig, SorOrderResult, total_quote
 
 EXCHANGE_ROUTE, SOR_ROUTE = "exchange", "sor"
+NO_PEG = "none"
+
+
+def peg_side_word(side: Side, peg: PegPriceType) -> str:
+    """Which best price a peg takes for `side`: PRIMARY_PEG its own side, MARKET_PEG the other one."""
+    own = peg is PegPriceType.PRIMARY_PEG
+    return "bid" if (side is Side.BUY) == own else "ask"
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
         super().__init__()
         self.context = context
         self.entry: OrderEntry | None = None
+        self._price_prefill = ""  # the price the form suggests (best on the order's side), set in compose
 
     def compose(self) -> ComposeResult:
         rules = self.context.rules
@@ -108,6 +117,30 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
                     compact=True,
                     id="type",
                 )
+            # Pegged orders: shown only while the symbol allows pegs and the type takes one (never via SOR).
+            with Horizontal(classes="row hidden", id="peg-row"):
+                yield Label("Peg")
+                yield Select(
+                    [
+                        ("none: my price", NO_PEG),
+                        ("PRIMARY_PEG: best on my side", PegPriceType.PRIMARY_PEG),
+                        ("MARKET_PEG: best on the other side", PegPriceType.MARKET_PEG),
+                    ],
+                    value=NO_PEG,
+                    allow_blank=False,
+                    compact=True,
+                    id="peg_price_type",
+                )
+            yield Static(classes="field-error", id="peg_price_type-error")
+            with Horizontal(classes="row hidden", id="peg-offset-row"):
+                yield Label("Offset levels")
+                yield Input(
+                    placeholder="optional: 0-100 levels deeper than the best (0 = best)",
+                    restrict=r"[0-9]*",
+                    compact=True,
+                    id="peg_offset_value",
+                )
+            yield Static(classes="field-error", id="peg_offset_value-error")
             sor = self.context.sor
             # Smart Order Routing: shown only while the symbol has SOR and the type is one SOR takes.
             with Horizontal(classes="row hidden", id="route-row"):
@@ -123,10 +156,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
                     id="route",
                 )
             yield Static(classes="field-error", id="route-error")
+            self._price_prefill = fmt(price, rules.price_decimals) if price else ""
             with Horizontal(classes="row", id="price-row"):
                 yield Label(f"Price {rules.quote_asset}")
                 yield Input(
-                    value=fmt(price, rules.price_decimals) if price else "",
+                    value=self._price_prefill,
                     restrict=r"[0-9.]*",
                     compact=True,
                     id="price",
@@ -220,6 +254,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             self.query_one("#tif", Select).value = draft.time_in_force
         if draft.stp_mode is not None and draft.stp_mode in stp_choices(self.context.rules):
             self.query_one("#stp_mode", Select).value = draft.stp_mode
+        if draft.peg_price_type is not None:
+            self.query_one("#peg_price_type", Select).value = draft.peg_price_type
+        self.query_one("#peg_offset_value", Input).value = (
+            str(draft.peg_offset_value) if draft.peg_offset_value is not None else ""
+        )
         for name, value in (
             ("price", draft.price),
             ("quantity", draft.quantity),
@@ -254,6 +293,17 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
         value = self.query_one("#stp_mode", Select).value
         return value if isinstance(value, StpMode) else None
 
+    @property
+    def peg_available(self) -> bool:
+        """The symbol allows pegs, the chosen type takes one and the order is not routed with SOR."""
+        return peg_available(self.context.rules, self.order_type, via_sor=self.via_sor)
+
+    @property
+    def peg(self) -> PegPriceType | None:
+        """The peg the person chose, while the form offers one."""
+        value = self.query_one("#peg_price_type", Select).value
+        return value if self.peg_available and isinstance(value, PegPriceType) else None
+
     def _evaluate(self) -> OrderEntry:
         return parse_order_entry(
             self.context.rules,
@@ -270,6 +320,8 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             commission=self.context.commission,
             stp_mode=self.stp_mode,
             sor=self.context.sor if self.via_sor else None,
+            peg=self.peg,
+            peg_offset_text=self.query_one("#peg_offset_value", Input).value if self.peg is not None else "",
         )
 
     @property
@@ -289,6 +341,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             self.query_one(row).set_class(field not in needs, "hidden")
         self.query_one("#stop-row").set_class("stop" not in needs, "hidden")
         self.query_one("#trailing-row").set_class("stop" not in needs, "hidden")
+        self.query_one("#peg-row").set_class(not self.peg_available, "hidden")
+        pegged = self.peg is not None
+        self.query_one("#peg-offset-row").set_class(not pegged, "hidden")
+        price = self.query_one("#price", Input)
+        price.placeholder = "optional when pegged: blank = the book's price" if pegged else ""
 
     def _refresh(self, *, show_errors: bool) -> None:
         rules = self.context.rules
@@ -308,6 +365,8 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             "iceberg_qty",
             "stp_mode",
             "route",
+            "peg_price_type",
+            "peg_offset_value",
             "form",
         ):
             message = entry.errors.get(name, "") if show_errors else ""
@@ -316,7 +375,7 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             error.display = bool(message)
         parts = []
         if entry.notional is not None:
-            approx = "≈ " if self.order_type is OrderType.MARKET else ""
+            approx = "≈ " if self.order_type is OrderType.MARKET or self.peg is not None else ""
             parts.append(f"Notional {approx}{fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}")
         if entry.fee is not None:
             parts.append(f"fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}")
@@ -328,6 +387,8 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
             parts.append(
                 f"trails: triggers if the price {turn} {int(trailing) / 100:g} % from its best, ≈ {fmt(trigger, rules.price_decimals)} now"
             )
+        if (peg := self.peg) is not None:
+            parts.append(f"pegged: works at the best {peg_side_word(side, peg)}, following the book")
         bid, ask = self.context.best_bid, self.context.best_ask
         if bid is not None and ask is not None:
             parts.append(f"bid {fmt(bid, rules.price_decimals)} / ask {fmt(ask, rules.price_decimals)}")
@@ -341,7 +402,11 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
     # -- events --------------------------------------------------------------------------------
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if event.select.id in ("type", "route"):
+        if event.select.id == "peg_price_type" and self.peg is not None:
+            price = self.query_one("#price", Input)
+            if price.value == self._price_prefill:  # the suggested price, untouched: the peg replaces it
+                price.value = ""
+        if event.select.id in ("type", "route", "peg_price_type", "side"):
             self._layout_for_type()
         self._refresh(show_errors=False)
 
@@ -399,6 +464,15 @@ def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntr
         else f"{wire(request.quote_order_qty or Decimal(0))} {rules.quote_asset} worth of {rules.base_asset}"
     )
     where = f"at {wire(request.price)} {rules.quote_asset}" if request.price is not None else "at market"
+    if request.peg_price_type is not None:
+        depth = request.peg_offset_value or 0
+        deeper = f", {depth} level{'s' if depth != 1 else ''} deeper" if depth else ""
+        where = (
+            f"pegged to the best {peg_side_word(request.side, request.peg_price_type)}{deeper}"
+            f" ({request.peg_price_type.value})"
+        )
+        if request.price is not None:
+            where += f", price {wire(request.price)} {rules.quote_asset}"
     tif = f" {request.time_in_force.value}" if request.time_in_force else ""
     text = f"{request.side.value} {amount} {where}\n{request.type.value}{tif} on {request.symbol}"
     if request.stop_price is not None:

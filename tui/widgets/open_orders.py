@@ -14,6 +14,14 @@ def _plain(value) -> str:  # type: ignore[no-untyped-def]
     return fmt(value, 8).rstrip("0").rstrip(".")
 
 
+def _price(order: Order) -> str:
+    """What the order works at: a pegged order's pegged price (marked), else its limit; MARKET if none."""
+    if order.is_pegged:
+        price = order.working_price
+        return f"{_plain(price)} peg" if price else "peg"
+    return _plain(order.price) if order.price else "MARKET"
+
+
 class OpenOrdersTable(DataTable[str]):
     DEFAULT_CSS = """
     OpenOrdersTable { height: 1fr; }
@@ -60,7 +68,7 @@ class OpenOrdersTable(DataTable[str]):
                 order.symbol,
                 side,
                 order.type,
-                fmt(order.price, 8).rstrip("0").rstrip(".") if order.price else "MARKET",
+                _price(order),
                 _plain(order.stop_price) if order.stop_price else ("trail" if order.trailing_delta else ""),
                 fmt(order.orig_qty, 8).rstrip("0").rstrip("."),
                 fmt(order.executed_qty, 8).rstrip("0").rstrip(".") or "0",
