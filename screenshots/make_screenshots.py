@@ -28,9 +28,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from tui.app import make_app  # noqa: E402
 from tui.config import Endpoints, Settings  # noqa: E402
+from tui.domain.orders import ListKind  # noqa: E402
 from tui.exchange.session import Session  # noqa: E402
 from tui.exchange.signing import load_demo_signer  # noqa: E402
 from tui.screens.export import ExportScreen  # noqa: E402
+from tui.screens.list_form import ListFormScreen  # noqa: E402
 from tui.screens.options import OptionsScreen  # noqa: E402
 from tui.screens.order_form import OrderFormScreen  # noqa: E402
 from tui.sim.server import SimServer  # noqa: E402
@@ -113,6 +115,13 @@ async def main() -> None:
                 await pilot.press(*"0.01")
                 await pilot.pause(0.3)
                 app.save_screenshot("order-form.svg", path=str(HERE))
+                await pilot.press("escape", "l")
+                await _until(pilot, lambda: isinstance(app.screen, ListFormScreen))
+                await pilot.press("f3")  # OCO -> OTO: a working order and a pending one
+                await _until(pilot, lambda: app.screen.kind is ListKind.OTO)
+                await pilot.press(*"58000", "tab", *"0.01")
+                await pilot.pause(0.3)
+                app.save_screenshot("order-list.svg", path=str(HERE))
                 await pilot.press("escape", "question_mark")
                 await pilot.pause(0.5)
                 app.save_screenshot("help.svg", path=str(HERE))
@@ -151,6 +160,7 @@ async def main() -> None:
         "dashboard-binance-light.svg",
         "dashboard-high-contrast.svg",
         "order-form.svg",
+        "order-list.svg",
         "help.svg",
     )
     for name in (*names, "export.svg", "export-table.svg", "options.svg", "history.svg"):
