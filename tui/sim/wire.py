@@ -472,3 +472,20 @@ def sor_report_fields(ev: Any) -> Json:
     out["k"] = floor
     out["uS"] = True
     return out
+
+
+def order_test_commission(maker: Decimal, taker: Decimal, *, special: bool = True) -> Json:
+    """order.test / sor.order.test with computeCommissionRates: the account's standard rates, no tax or
+    special rates and no discount (sor.order.test lists no special rates)."""
+    zero = {"maker": d8(None), "taker": d8(None)}
+    rates: Json = {"standardCommissionForOrder": {"maker": d8(maker), "taker": d8(taker)}}
+    if special:
+        rates["specialCommissionForOrder"] = dict(zero)
+    rates["taxCommissionForOrder"] = dict(zero)
+    rates["discount"] = {
+        "enabledForAccount": False,
+        "enabledForSymbol": False,
+        "discountAsset": "BNB",
+        "discount": d8(None),
+    }
+    return rates

@@ -11,7 +11,7 @@ from .api_errors import ApiError
 from .orders import STP_MODES
 from .params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str, symbol
 from .sor import place_sor_order
-from .wire import allocation_json, d8, sor_order
+from .wire import allocation_json, order_test_commission, sor_order
 
 if TYPE_CHECKING:
     from .ws_api import Call
@@ -73,17 +73,7 @@ def _place(call: Call, *, test: bool) -> Any:
     if test:
         if opt_bool(p, "computeCommissionRates", False):
             maker, taker = call.engine.commission_rates(call.account)
-            # sor.order.test lists standard and tax rates and the discount (no special rates)
-            return {
-                "standardCommissionForOrder": {"maker": d8(maker), "taker": d8(taker)},
-                "taxCommissionForOrder": {"maker": d8(None), "taker": d8(None)},
-                "discount": {
-                    "enabledForAccount": False,
-                    "enabledForSymbol": False,
-                    "discountAsset": "BNB",
-                    "discount": d8(None),
-                },
-            }
+            return order_test_commission(maker, taker, special=False)
         return {}
     order = result.order
     # MARKET and LIMIT (the only SOR types) answer FULL by default; the reply is a one-element list

@@ -19,6 +19,7 @@ from .wire import (
     order_full,
     order_result,
     order_status,
+    order_test_commission,
 )
 from .wire_lists import list_canceled
 
@@ -88,17 +89,7 @@ def _place(call: Call, *, test: bool) -> Any:
     if test:
         if opt_bool(p, "computeCommissionRates", False):
             maker, taker = call.engine.commission_rates(call.account)
-            return {
-                "standardCommissionForOrder": {"maker": d8(maker), "taker": d8(taker)},
-                "specialCommissionForOrder": {"maker": d8(None), "taker": d8(None)},
-                "taxCommissionForOrder": {"maker": d8(None), "taker": d8(None)},
-                "discount": {
-                    "enabledForAccount": False,
-                    "enabledForSymbol": False,
-                    "discountAsset": "BNB",
-                    "discount": d8(None),
-                },
-            }
+            return order_test_commission(maker, taker)
         return {}
     order = result.order
     resp_type = resp_type or ("FULL" if order.type in ("MARKET", "LIMIT") else "ACK")
