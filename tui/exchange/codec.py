@@ -718,14 +718,14 @@ def _rates(d: Any, what: str) -> CommissionRates:
     return CommissionRates(maker=_dec(r, "maker", what), taker=_dec(r, "taker", what))
 
 
-def order_commission_rates(d: Any) -> OrderCommissionRates:
-    """order.test with computeCommissionRates=true."""
-    what = "order.test commission rates"
+def order_commission_rates(d: Any, what: str = "order.test commission rates") -> OrderCommissionRates:
+    """order.test / sor.order.test with computeCommissionRates=true (sor.order.test lists no special
+    rates: zero then)."""
     o = _obj(d, what)
     discount = _obj(_get(o, "discount", what), f"{what} discount")
     return OrderCommissionRates(
         standard=_rates(_get(o, "standardCommissionForOrder", what), what),
-        special=_rates(_get(o, "specialCommissionForOrder", what), what),
+        special=_rates(_get(o, "specialCommissionForOrder", what, {"maker": "0", "taker": "0"}), what),
         tax=_rates(_get(o, "taxCommissionForOrder", what), what),
         discount_enabled_for_account=_bool(discount, "enabledForAccount", what, False),
         discount_enabled_for_symbol=_bool(discount, "enabledForSymbol", what, False),

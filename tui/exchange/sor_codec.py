@@ -14,21 +14,9 @@ from tui.domain.orders import CommissionRates, OrderCommissionRates, OrderReques
 from tui.domain.sor import Allocation, SorConfig, SorFill, SorOrderResult
 
 from . import codec
-from .codec import _dec, _get, _int, _obj, _str
+from .codec import _bool, _dec, _get, _int, _obj, _str
 
 SOR_ORDER_TYPES = (OrderType.LIMIT, OrderType.MARKET)
-
-
-def _flag(d: dict[str, Any], key: str, what: str, default: bool | None = None) -> bool:
-    """A JSON boolean; `default` when absent (None: the field is required)."""
-    value = d.get(key)
-    if value is None:
-        if default is None:
-            raise ValueError(f"{what}: missing field {key!r}")
-        return default
-    if not isinstance(value, bool):
-        raise ValueError(f"{what}: bad value for {key!r}: {value!r}")
-    return value
 
 
 def _list(value: Any, what: str) -> list[Any]:
@@ -104,7 +92,7 @@ def sor_order_from_wire(result: Any) -> SorOrderResult:
         order=codec.order_from_wire(o),
         fills=tuple(sor_fill_from_wire(f) for f in _list(_get(o, "fills", what, []), f"{what} fills")),
         working_floor=_str(o, "workingFloor", what, None),
-        used_sor=_flag(o, "usedSor", what, True),
+        used_sor=_bool(o, "usedSor", what, True),
     )
 
 
@@ -123,19 +111,7 @@ def _rates(d: Any, what: str) -> CommissionRates:
 def sor_commission_rates(d: Any) -> OrderCommissionRates:
     """sor.order.test with computeCommissionRates: standard and tax rates and the discount (the reply has
     no special rates; they come back as zero)."""
-    what = "sor.order.test commission rates"
-    o = _obj(d, what)
-    discount = _obj(_get(o, "discount", what), f"{what} discount")
-    special = o.get("specialCommissionForOrder")
-    return OrderCommissionRates(
-        standard=_rates(_get(o, "standardCommissionForOrder", what), what),
-        special=_rates(special, what) if special is not None else CommissionRates(ZERO, ZERO),
-        tax=_rates(_get(o, "taxCommissionForOrder", what), what),
-        discount_enabled_for_account=_flag(discount, "enabledForAccount", what, False),
-        discount_enabled_for_symbol=_flag(discount, "enabledForSymbol", what, False),
-        discount_asset=_str(discount, "discountAsset", what, ""),
-        discount=_dec(discount, "discount", what, ZERO),
-    )
+    return codec.order_commission_rates(d, "sor.order.test commission rates")
 
 
 def allocation_from_wire(d: Any) -> Allocation:
@@ -154,9 +130,9 @@ def allocation_from_wire(d: Any) -> Allocation:
         commission=_dec(a, "commission", what),
         commission_asset=_str(a, "commissionAsset", what),
         time=_int(a, "time", what),
-        is_buyer=_flag(a, "isBuyer", what),
-        is_maker=_flag(a, "isMaker", what, False),
-        is_allocator=_flag(a, "isAllocator", what, False),
+        is_buyer=_bool(a, "isBuyer", what),
+        is_maker=_bool(a, "isMaker", what, False),
+        is_allocator=_bool(a, "isAllocator", what, False),
     )
 
 
