@@ -49,6 +49,12 @@ def _obj(d: Any, what: str) -> dict[str, Any]:
     return d
 
 
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{what}: expected a list, got {type(value).__name__}")
+    return value
+
+
 def _get(d: dict[str, Any], key: str, what: str, default: Any = _MISSING) -> Any:
     value = d.get(key, _MISSING)
     if value is _MISSING or value is None:

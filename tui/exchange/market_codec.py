@@ -14,16 +14,14 @@ from typing import Any, TypeVar
 from tui.domain.market import AccountFilters, AggTrade, FilterRule, FilterValue, MarketTrade, PriceTicker, WindowTicker
 from tui.domain.money import to_decimal
 
-from .codec import _bool, _dec, _get, _int, _obj, _str
+from .codec import _bool, _dec, _get, _int, _list, _obj, _str
 
 T = TypeVar("T")
 
 
 def rows(result: Any, what: str, parse: Callable[[Any], T]) -> list[T]:
     """Each element of a list answer parsed with `parse`; ValueError unless the answer is a list."""
-    if not isinstance(result, list):
-        raise ValueError(f"{what}: expected a list, got {type(result).__name__}")
-    return [parse(r) for r in result]
+    return [parse(r) for r in _list(result, what)]
 
 
 # --- trades --------------------------------------------------------------------------------------

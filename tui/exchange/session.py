@@ -72,12 +72,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def _rows(result: Any, method: str) -> list[Any]:
-    if not isinstance(result, list):
-        raise ValueError(f"{method}: expected a list")
-    return result
-
-
 StatusCallback = Callable[[str, str, str], None]
 WS_API = "ws-api"
 
@@ -332,7 +326,7 @@ class Session:
 
     async def order_amendments(self, symbol: str, order_id: int) -> list[OrderAmendment]:
         rows = await self.ws.request("order.amendments", {"symbol": symbol, "orderId": order_id}, signed=True)
-        return [codec.amendment_from_wire(r) for r in _rows(rows, "order.amendments")]
+        return [codec.amendment_from_wire(r) for r in codec._list(rows, "order.amendments")]
 
     async def place_order_list(self, req: OrderListRequest) -> OrderList:
         """orderList.place.oco / .oto / .otoco / .opo / .opoco; the list with its legs' reports."""
@@ -355,11 +349,11 @@ class Session:
 
     async def open_order_lists(self) -> list[OrderList]:
         rows = await self.ws.request("openOrderLists.status", signed=True)
-        return [codec.order_list_from_wire(r) for r in _rows(rows, "openOrderLists.status")]
+        return [codec.order_list_from_wire(r) for r in codec._list(rows, "openOrderLists.status")]
 
     async def all_order_lists(self, *, from_id: int | None = None, limit: int | None = None) -> list[OrderList]:
         rows = await self.ws.request("allOrderLists", {"fromId": from_id, "limit": limit}, signed=True)
-        return [codec.order_list_from_wire(r) for r in _rows(rows, "allOrderLists")]
+        return [codec.order_list_from_wire(r) for r in codec._list(rows, "allOrderLists")]
 
     async def prevented_matches(
         self, symbol: str, *, order_id: int | None = None, prevented_match_id: int | None = None
@@ -367,7 +361,7 @@ class Session:
         """myPreventedMatches by orderId or by preventedMatchId."""
         params = {"symbol": symbol, "orderId": order_id, "preventedMatchId": prevented_match_id}
         rows = await self.ws.request("myPreventedMatches", params, signed=True)
-        return [codec.prevented_match_from_wire(r) for r in _rows(rows, "myPreventedMatches")]
+        return [codec.prevented_match_from_wire(r) for r in codec._list(rows, "myPreventedMatches")]
 
     async def all_orders(
         self,
@@ -381,7 +375,7 @@ class Session:
         a start/end range may span at most 24 hours)."""
         params = {"symbol": symbol, "startTime": start_time, "endTime": end_time, "limit": limit}
         rows = await self.ws.request("allOrders", params, signed=True)
-        return [codec.order_from_wire(r) for r in _rows(rows, "allOrders")]
+        return [codec.order_from_wire(r) for r in codec._list(rows, "allOrders")]
 
     async def my_trades(
         self,
@@ -403,7 +397,7 @@ class Session:
             "limit": limit,
         }
         rows = await self.ws.request("myTrades", params, signed=True)
-        return [codec.account_trade_from_wire(r) for r in _rows(rows, "myTrades")]
+        return [codec.account_trade_from_wire(r) for r in codec._list(rows, "myTrades")]
 
     async def account_commission(self, symbol: str) -> AccountCommission:
         """account.commission: standard, special and tax rates on the symbol, and the discount."""
@@ -415,7 +409,7 @@ class Session:
         rows = await self.ws.request("account.rateLimits.orders", signed=True)
         return [
             codec.unfilled_order_count_from_wire(r)
-            for r in _rows(rows, "account.rateLimits.orders")
+            for r in codec._list(rows, "account.rateLimits.orders")
             if not isinstance(r, dict) or r.get("rateLimitType", "ORDERS") == "ORDERS"
         ]
 

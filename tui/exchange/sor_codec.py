@@ -14,15 +14,9 @@ from tui.domain.orders import CommissionRates, OrderCommissionRates, OrderReques
 from tui.domain.sor import Allocation, SorConfig, SorFill, SorOrderResult
 
 from . import codec
-from .codec import _bool, _dec, _get, _int, _obj, _str
+from .codec import _bool, _dec, _get, _int, _list, _obj, _str
 
 SOR_ORDER_TYPES = (OrderType.LIMIT, OrderType.MARKET)
-
-
-def _list(value: Any, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{what}: expected a list, got {type(value).__name__}")
-    return value
 
 
 # --- exchange info -------------------------------------------------------------------------------
