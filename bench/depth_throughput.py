@@ -41,9 +41,9 @@ from websockets.asyncio.client import connect
 
 import tui.exchange.streams as streams_module
 from tui.domain.order_book import DepthSync
-from tui.exchange import codec
-from tui.exchange.local_book import LocalOrderBook
-from tui.exchange.rest import RestClient
+from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.local_book import LocalOrderBook
+from tui.exchange.spot.rest import RestClient
 from tui.exchange.streams import StreamClient
 
 Book = tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]]

@@ -27,19 +27,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from tui.app import make_app  # noqa: E402
-from tui.config import Endpoints, Settings  # noqa: E402
-from tui.domain.orders import ListKind  # noqa: E402
-from tui.exchange.session import Session  # noqa: E402
+from tui.config.settings import Settings  # noqa: E402
+from tui.domain.spot.orders import ListKind  # noqa: E402
+from tui.exchange.endpoints import Endpoints  # noqa: E402
 from tui.exchange.signing import load_demo_signer  # noqa: E402
-from tui.screens.export import ExportScreen  # noqa: E402
-from tui.screens.list_form import ListFormScreen  # noqa: E402
-from tui.screens.options import OptionsScreen  # noqa: E402
-from tui.screens.order_form import OrderFormScreen  # noqa: E402
+from tui.exchange.spot.session import Session  # noqa: E402
+from tui.screens.exports.jobs import ExportScreen  # noqa: E402
+from tui.screens.options.desk import OptionsScreen  # noqa: E402
+from tui.screens.spot.list_form import ListFormScreen  # noqa: E402
+from tui.screens.spot.order_form import OrderFormScreen  # noqa: E402
 from tui.sim.server import SimServer  # noqa: E402
-from tui.widgets.export_jobs import ExportJobsTable  # noqa: E402
-from tui.widgets.option_chain import OptionChainTable  # noqa: E402
-from tui.widgets.order_book import OrderBookView  # noqa: E402
-from tui.widgets.trades_tape import TradesTape  # noqa: E402
+from tui.widgets.exports.jobs import ExportJobsTable  # noqa: E402
+from tui.widgets.options.chain import OptionChainTable  # noqa: E402
+from tui.widgets.spot.order_book import OrderBookView  # noqa: E402
+from tui.widgets.spot.trades_tape import TradesTape  # noqa: E402
 
 SEED = 7
 SIZE = (120, 40)

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .config import Endpoints, Settings, data_dir, demo_keys_dir
-from .profiles import ConfigError, Profile, load_config
+from tui import __version__
+from tui.config.paths import data_dir, demo_keys_dir
+from tui.config.profiles import ConfigError, Profile, load_config
+from tui.config.settings import Settings
+from tui.exchange.endpoints import Endpoints
 
 if TYPE_CHECKING:
-    from .exchange.signing import Signer
+    from tui.exchange.signing import Signer
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -85,8 +87,8 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
     Raises KeyLoadError / InsecureKeyFile (a message naming the file or variable) when the key
     cannot be loaded; nothing is left running then.
     """
-    from .exchange.signing import ReadOnlySigner, load_demo_signer
-    from .keystore import load_signer
+    from tui.exchange.signing import ReadOnlySigner, load_demo_signer
+    from tui.keystore import load_signer
 
     symbols = tuple(s.upper() for s in args.symbol) if args.symbol else Settings.symbols
     server = None
@@ -106,7 +108,7 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
         endpoints = profile.endpoints
         venue = profile.name
     else:
-        from .sim.server import SimServer
+        from tui.sim.server import SimServer
 
         server = SimServer(seed=args.seed, keys_dir=demo_keys_dir())
         server.start_in_thread()
@@ -144,7 +146,7 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
 
 
 def run_console(argv: list[str]) -> int:
-    from .exchange.signing import InsecureKeyFile, KeyLoadError
+    from tui.exchange.signing import InsecureKeyFile, KeyLoadError
 
     args = _parse(argv)
     if bool(args.rest) + bool(args.ws_api) + bool(args.streams) not in (0, 3):
@@ -164,8 +166,8 @@ def run_console(argv: list[str]) -> int:
     except (KeyboardInterrupt, EOFError):
         print("\ncancelled", file=sys.stderr)
         return 2
-    from .app import make_app
-    from .exchange.session import Session
+    from tui.app import make_app
+    from tui.exchange.spot.session import Session
 
     try:
         assert launch.settings.endpoints is not None
@@ -179,11 +181,11 @@ def run_console(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sim":
-        from .sim.cli import main as sim_main
+        from tui.sim.cli import main as sim_main
 
         return sim_main(argv[1:])
     if argv and argv[0] == "keys":
-        from .keystore.wizard import main as keys_main
+        from tui.keystore.wizard import main as keys_main
 
         return keys_main(argv[1:])
     return run_console(argv)

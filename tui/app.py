@@ -18,15 +18,16 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from .config import Settings, downloads_dir, export_jobs_path
-from .exchange.errors import ExchangeError
-from .exchange.export_jobs import JobManager, JobStore
-from .exchange.futures_export import FuturesExportClient
-from .exchange.options_session import OptionsSession
-from .exchange.session import Session
-from .messages import ConnectionStatus, SessionReady
-from .screens.dashboard import DashboardScreen
-from .themes import BID_ASK_DEFAULTS, DEFAULT_THEME, load_themes, remember_theme, remembered_theme
+from tui.config.paths import downloads_dir, export_jobs_path
+from tui.config.settings import Settings
+from tui.exchange.errors import ExchangeError
+from tui.exchange.futures.jobs import JobManager, JobStore
+from tui.exchange.futures.rest import FuturesExportClient
+from tui.exchange.options.session import OptionsSession
+from tui.exchange.spot.session import Session
+from tui.messages import ConnectionStatus, SessionReady
+from tui.screens.spot.dashboard import DashboardScreen
+from tui.themes import BID_ASK_DEFAULTS, DEFAULT_THEME, load_themes, remember_theme, remembered_theme
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from .domain.option_chain import OptionChain, OptionsBook
-from .domain.order_book import Level
-from .domain.orders import Balance, CommissionRates, Kline, Order, OrderRequest, Ticker24h, Trade
+from tui.domain.options.chain import OptionChain, OptionsBook
+from tui.domain.order_book import Level
+from tui.domain.spot.orders import Balance, CommissionRates, Kline, Order, OrderRequest, Ticker24h, Trade
 
 
 @dataclass

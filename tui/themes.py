@@ -15,7 +15,7 @@ from pathlib import Path
 
 from textual.theme import Theme
 
-from .config import config_dir, data_dir
+from tui.config.paths import config_dir, data_dir
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import Endpoints, config_path
+from tui.config.paths import config_path
+from tui.exchange.endpoints import Endpoints
 
 
 @pytest.fixture(scope="session")

@@ -14,16 +14,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from tests.config.conftest import endpoints_of, sim_profile_toml
 from tui.__main__ import main
-from tui.config import Settings, config_path, keys_dir
+from tui.config.paths import config_path, keys_dir
+from tui.config.profiles import load_config
+from tui.config.settings import Settings
 from tui.exchange.signing import Ed25519Signer, HmacSigner, ReadOnlySigner
 from tui.keystore import load_signer, verify_key
 from tui.keystore.wizard import Terminal
 from tui.keystore.wizard import main as keys_main
-from tui.profiles import load_config
-from tui.sim.symbols import DEMO_ACCOUNT
-
-from .conftest import endpoints_of, sim_profile_toml
+from tui.sim.spot.symbols import DEMO_ACCOUNT
 
 Write = Callable[[str], Path]
 PASSPHRASE = "a long enough passphrase"

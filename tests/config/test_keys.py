@@ -11,7 +11,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from tui.config import Endpoints, keys_dir
+from tui.config.paths import keys_dir
+from tui.config.profiles import KeySpec, Profile
+from tui.exchange.endpoints import Endpoints
 from tui.exchange.signing import (
     Ed25519Signer,
     HmacSigner,
@@ -23,7 +25,6 @@ from tui.exchange.signing import (
     WrongPassphrase,
 )
 from tui.keystore import generate_ed25519, load_signer, write_key_pair
-from tui.profiles import KeySpec, Profile
 
 ENDPOINTS = Endpoints(rest="http://127.0.0.1:1", ws_api="ws://127.0.0.1:1/ws-api/v3", streams="ws://127.0.0.1:1")
 API_KEY = "k" * 64

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import config_dir, config_path
-from tui.profiles import (
+from tui.config.paths import config_dir, config_path
+from tui.config.profiles import (
     DEFAULT_CONFIG,
     ConfigError,
     KeySpec,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.config.conftest import endpoints_of
 from tui.exchange.clock import ServerClock
 from tui.exchange.errors import ExchangeError
 from tui.exchange.signing import (
@@ -17,9 +18,7 @@ from tui.exchange.signing import (
     is_read_only,
     is_trading_request,
 )
-from tui.exchange.ws_api import WsApiClient
-
-from .conftest import endpoints_of
+from tui.exchange.spot.ws_api import WsApiClient
 
 TRADING = [
     "order.place",

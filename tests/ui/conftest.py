@@ -12,9 +12,10 @@ from textual._wait import wait_for_idle
 from textual.widget import Widget
 
 from tui.app import TradingApp, make_app
-from tui.config import Endpoints, Settings
-from tui.exchange.session import Session
+from tui.config.settings import Settings
+from tui.exchange.endpoints import Endpoints
 from tui.exchange.signing import load_demo_signer
+from tui.exchange.spot.session import Session
 from tui.sim.server import SimServer
 
 

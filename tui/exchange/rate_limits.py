@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RateLimited
+from tui.exchange.errors import RateLimited
 
 
 @dataclass(frozen=True)

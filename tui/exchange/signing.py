@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -25,8 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from tui.domain.money import wire
-
-from .errors import ExchangeError
+from tui.exchange.errors import ExchangeError
 
 KEY_TYPES = ("HMAC", "RSA", "ED25519")
 
@@ -412,3 +412,24 @@ def check_read_only(signer: object, method: str) -> None:
     """
     if is_read_only(signer) and is_trading_request(method):
         raise ReadOnlyRefused(method, str(getattr(signer, "profile", "")))
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, float):
+        raise TypeError("floats are not accepted in signed params; pass an int, Decimal or string")
+    return quote(str(value), safe="")
+
+
+def signed_query(params: Mapping[str, Any], signer: Signer, timestamp_ms: int, recv_window: int | None) -> str:
+    """The full query string of a SIGNED request: params in order, recvWindow, timestamp, signature.
+
+    The payload signed is exactly the URL-encoded query string before `&signature=`.
+    """
+    pairs = [(k, v) for k, v in params.items() if v is not None]
+    if recv_window is not None:
+        pairs.append(("recvWindow", recv_window))
+    pairs.append(("timestamp", timestamp_ms))
+    payload = "&".join(f"{quote(k, safe='')}={_query_value(v)}" for k, v in pairs)
+    return f"{payload}&signature={quote(signer.sign(payload), safe='')}"

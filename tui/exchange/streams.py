@@ -28,7 +28,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from .errors import ExchangeError, NotConnected, RequestTimeout
+from tui.exchange.errors import ExchangeError, NotConnected, RequestTimeout
 
 log = logging.getLogger(__name__)
 

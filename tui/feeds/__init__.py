@@ -3,7 +3,3 @@
 `spot` feeds the dashboard (market data of one symbol, the account's orders and balances);
 `options` feeds the options screen (the chain with greeks, positions, orders, account).
 """
-
-from .spot import BOOK_DEPTH, KLINE_COUNT, PUBLISH_HZ, TAPE_LENGTH, AccountFeed, MarketFeed
-
-__all__ = ["BOOK_DEPTH", "KLINE_COUNT", "PUBLISH_HZ", "TAPE_LENGTH", "AccountFeed", "MarketFeed"]

@@ -2,7 +2,7 @@
 
 Chain: the series of one underlying and expiry, with live IVs and greeks from `<symbol>@ticker`,
 marks and price limits from `/api/v1/mark` every `MARK_POLL_S`, and each contract cross-checked
-against a local Black-Scholes (`tui.domain.portfolio.cross_check`). Account: a `Reconciled`
+against a local Black-Scholes (`tui.domain.options.portfolio.cross_check`). Account: a `Reconciled`
 snapshot replaces everything; each later user event triggers one coalesced REST refresh of
 accounts, positions and open orders (so nothing the stream left out goes stale). Both publish at
 most `PUBLISH_HZ` times a second.
@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
-from ..domain.option_chain import (
+from tui.domain.options.chain import (
     ChainRow,
     OptionAccountView,
     OptionChain,
@@ -29,14 +29,14 @@ from ..domain.option_chain import (
     OptionQuote,
     OptionsBook,
 )
-from ..domain.portfolio import Holding, VenueGreeks, cross_check, portfolio_greeks
-from ..exchange.errors import ExchangeError
-from ..exchange.options_codec import MarkPrice, OptionAccount, OptionOrder, OptionPosition, OptionSymbol
-from ..exchange.options_events import OptionTickerEvent
-from ..exchange.options_session import OptionsSession
-from ..exchange.options_streams import ticker_stream
-from ..exchange.options_user import Reconciled
-from ..messages import ConnectionStatus, OptionChainUpdated, OptionsBookUpdated
+from tui.domain.options.portfolio import Holding, VenueGreeks, cross_check, portfolio_greeks
+from tui.exchange.errors import ExchangeError
+from tui.exchange.options.codec import MarkPrice, OptionAccount, OptionOrder, OptionPosition, OptionSymbol
+from tui.exchange.options.events import OptionTickerEvent
+from tui.exchange.options.session import OptionsSession
+from tui.exchange.options.streams import ticker_stream
+from tui.exchange.options.user_stream import Reconciled
+from tui.messages import ConnectionStatus, OptionChainUpdated, OptionsBookUpdated
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from ..domain.orders import Balance, CommissionRates, Kline, Order, Ticker24h, Trade
-from ..exchange import codec
-from ..exchange.errors import ExchangeError
-from ..exchange.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
-from ..exchange.streams import RECONNECTED, StreamClient
-from ..messages import (
+from tui.domain.spot.orders import Balance, CommissionRates, Kline, Order, Ticker24h, Trade
+from tui.exchange.errors import ExchangeError
+from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
+from tui.exchange.streams import RECONNECTED, StreamClient
+from tui.messages import (
     BalancesUpdated,
     BookUpdated,
     ConnectionStatus,

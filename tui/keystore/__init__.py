@@ -7,9 +7,9 @@
 - `python -m tui keys`: the interactive (or `--non-interactive`) wizard in `wizard.py`.
 """
 
-from .generate import KeyPair, generate_ed25519, write_key_pair
-from .load import PassphrasePrompt, load_signer
-from .verify import KeyReport, verify_key
+from tui.keystore.generate import KeyPair, generate_ed25519, write_key_pair
+from tui.keystore.load import PassphrasePrompt, load_signer
+from tui.keystore.verify import KeyReport, verify_key
 
 __all__ = [
     "KeyPair",

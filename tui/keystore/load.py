@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from tui.config.profiles import KeySpec, Profile
 from tui.exchange.signing import (
     HmacSigner,
     InsecureKeyFile,
@@ -22,7 +23,6 @@ from tui.exchange.signing import (
     read_private_file,
     signer_for,
 )
-from tui.profiles import KeySpec, Profile
 
 PassphrasePrompt = Callable[[str], str]
 """Asks for a passphrase (the console uses getpass); gets a prompt text naming the key file."""

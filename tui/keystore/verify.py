@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tui.config import Endpoints
 from tui.exchange.clock import ServerClock
+from tui.exchange.endpoints import Endpoints
 from tui.exchange.signing import Signer
-from tui.exchange.ws_api import WsApiClient
+from tui.exchange.spot.ws_api import WsApiClient
 
 
 def _short(api_key: str) -> str:

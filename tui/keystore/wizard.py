@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from tui.config import config_path, keys_dir
+from tui.config.paths import config_path, keys_dir
+from tui.config.profiles import ConfigError, KeySpec, Profile, load_config, record_key
 from tui.exchange.errors import ExchangeError
 from tui.exchange.signing import KeyLoadError, ReadOnlySigner, Secret, Signer, signer_for
-from tui.profiles import ConfigError, KeySpec, Profile, load_config, record_key
-
-from .generate import MIN_PASSPHRASE, generate_ed25519, write_key_pair
-from .load import load_signer
-from .verify import verify_key
+from tui.keystore.generate import MIN_PASSPHRASE, generate_ed25519, write_key_pair
+from tui.keystore.load import load_signer
+from tui.keystore.verify import verify_key
 
 REGISTER_HELP = {
     "testnet": "https://testnet.binance.vision/ (log in, then 'Register' an Ed25519 public key)",

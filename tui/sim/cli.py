@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from .keys import InsecureKeyFileError
-from .server import SimServer
+from tui.sim.keys import InsecureKeyFileError
+from tui.sim.server import SimServer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     keys_dir = args.keys_dir
     if keys_dir is None:
-        from tui.config import demo_keys_dir  # the CLI layer may read settings; the simulator may not
+        from tui.config.paths import demo_keys_dir  # the CLI layer may read settings; the simulator may not
 
         keys_dir = demo_keys_dir()
     try:

@@ -28,18 +28,18 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from .auth import KeyRegistry
-from .engine import Engine
-from .futures import FuturesVenue
-from .keys import DemoKeys, ensure_demo_keys
-from .market import SyntheticMarket
-from .market_data import MarketData
-from .options import OptionsVenue
-from .rate_limits import RateLimitConfig, RateLimiter
-from .rest import RestApi
-from .streams import StreamHub
-from .symbols import DEMO_ACCOUNT, DEMO_BALANCES, default_specs
-from .ws_api import WsApi
+from tui.sim.futures import FuturesVenue
+from tui.sim.keys import DemoKeys, ensure_demo_keys
+from tui.sim.options import OptionsVenue
+from tui.sim.protocol.auth import KeyRegistry
+from tui.sim.protocol.rate_limits import RateLimitConfig, RateLimiter
+from tui.sim.spot.api.rest import RestApi
+from tui.sim.spot.api.streams import StreamHub
+from tui.sim.spot.api.ws_api import WsApi
+from tui.sim.spot.market.data import MarketData
+from tui.sim.spot.market.participants import SyntheticMarket
+from tui.sim.spot.matching.engine import Engine
+from tui.sim.spot.symbols import DEMO_ACCOUNT, DEMO_BALANCES, default_specs
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from ..api_errors import ApiError
+from tui.sim.protocol.errors import ApiError
 
 LINK_TTL_MS = 24 * 3_600_000
 AVG_COST_WINDOW_MS = 30 * 86_400_000

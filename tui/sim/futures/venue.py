@@ -46,12 +46,12 @@ from urllib.parse import parse_qsl, unquote
 
 from aiohttp import web
 
-from ..api_errors import ApiError, bad_signature, mandatory
-from ..auth import KeyRegistry, check_timestamp, rest_payload
-from ..rate_limits import Limit, RateLimitConfig, RateLimiter
-from .files import FileSender, s3_error
-from .history import DAY_MS, YEAR_MS, FuturesHistory, utc_text
-from .jobs import DEFAULT_JOB_DELAY_MS, DEFAULT_MONTHLY_QUOTA, DownloadJob, DownloadJobs, ExportKind
+from tui.sim.futures.files import FileSender, s3_error
+from tui.sim.futures.history import DAY_MS, YEAR_MS, FuturesHistory, utc_text
+from tui.sim.futures.jobs import DEFAULT_JOB_DELAY_MS, DEFAULT_MONTHLY_QUOTA, DownloadJob, DownloadJobs, ExportKind
+from tui.sim.protocol.auth import KeyRegistry, check_timestamp, rest_payload
+from tui.sim.protocol.errors import ApiError, bad_signature, mandatory
+from tui.sim.protocol.rate_limits import Limit, RateLimitConfig, RateLimiter
 
 FUTURES_WEIGHT_LIMIT = 2400
 CREATE_WEIGHT = 1000

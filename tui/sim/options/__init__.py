@@ -1,5 +1,5 @@
 """The simulator's European options venue (Binance options API, seed 002). See `venue`."""
 
-from .venue import OptionsVenue
+from tui.sim.options.venue import OptionsVenue
 
 __all__ = ["OptionsVenue"]

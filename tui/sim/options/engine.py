@@ -20,10 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tui.domain.options import OptionSide
-
-from ..api_errors import ApiError, bad_symbol, invalid_param, mandatory
-from .book import (
+from tui.domain.options.contracts import OptionSide
+from tui.sim.options.book import (
     BUY,
     CANCELLED,
     FILLED,
@@ -33,9 +31,10 @@ from .book import (
     Book,
     Order,
 )
-from .instruments import Catalog, Instrument
-from .ledger import Account, Position, fee_for, short_buffer
-from .pricing import Marks
+from tui.sim.options.instruments import Catalog, Instrument
+from tui.sim.options.ledger import Account, Position, fee_for, short_buffer
+from tui.sim.options.pricing import Marks
+from tui.sim.protocol.errors import ApiError, bad_symbol, invalid_param, mandatory
 
 MAX_HISTORY = 1000
 ORDER_TYPES = ("LIMIT", "MARKET")

@@ -1,7 +1,7 @@
 """The venue's option series: which underlyings, expiries and strikes are listed, and when.
 
 `Catalog.refresh(now_ms, index_of)` lists the series of every upcoming expiry (the next two
-dailies, the next two Fridays, the last Friday of the month; `tui.domain.options.next_expiries`)
+dailies, the next two Fridays, the last Friday of the month; `tui.domain.options.contracts.next_expiries`)
 with strikes on a grid around the index at listing time, and hands back the series whose 08:00 UTC
 expiry has passed so the engine can settle them. Strikes of a listed expiry never change.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tui.domain.options import OptionContract, OptionSide, Smile, expiry_ms, next_expiries
+from tui.domain.options.contracts import OptionContract, OptionSide, Smile, expiry_ms, next_expiries
 
 QUOTE_ASSET = "USDT"
 

@@ -21,7 +21,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .book import ZERO
+from tui.sim.options.book import ZERO
 
 SHORT_RATE = Decimal("0.15")
 SHORT_MIN_RATE = Decimal("0.10")

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..api_errors import ApiError
+from tui.sim.protocol.errors import ApiError
 
 VALIDITY_MS = 60 * 60 * 1000
 

@@ -13,12 +13,11 @@ import math
 import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from tui.domain.greeks import bs_price
-from tui.domain.options import round_to_tick, year_fraction
-
-from .engine import OptionsEngine
-from .instruments import Instrument
-from .pricing import IV_HALF_SPREAD, MarkInfo
+from tui.domain.options.contracts import round_to_tick, year_fraction
+from tui.domain.options.greeks import bs_price
+from tui.sim.options.engine import OptionsEngine
+from tui.sim.options.instruments import Instrument
+from tui.sim.options.pricing import IV_HALF_SPREAD, MarkInfo
 
 MAKER = "options-mm"
 TAKER = "options-taker"

@@ -1,7 +1,7 @@
 """Marks of the listed series: Black-Scholes with each underlying's smile against the index.
 
 `MarkInfo` carries what `/api/v1/mark` and the ticker stream publish: the mark (rounded to tick),
-its volatility, the greeks (theta per day, vega per vol point; `tui.domain.greeks`), and the price
+its volatility, the greeks (theta per day, vega per vol point; `tui.domain.options.greeks`), and the price
 band orders must respect: mark +/- max(25 % of mark, 0.2 % of index), never below one tick.
 Marks are cached per (second, index) so a burst of requests costs one valuation per series.
 """
@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from tui.domain.greeks import Greeks
-from tui.domain.options import round_to_tick, value_option, year_fraction
-
-from .instruments import Instrument
+from tui.domain.options.contracts import round_to_tick, value_option, year_fraction
+from tui.domain.options.greeks import Greeks
+from tui.sim.options.instruments import Instrument
 
 BAND_OF_MARK = Decimal("0.25")
 BAND_OF_INDEX = Decimal("0.002")

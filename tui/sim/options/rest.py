@@ -16,14 +16,14 @@ from urllib.parse import parse_qsl, unquote
 
 from aiohttp import web
 
-from ..api_errors import ApiError, bad_interval, mandatory
-from ..auth import check_timestamp, rest_payload
-from ..params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str
-from . import wire
-from .tape import INTERVALS
+from tui.sim.options import wire
+from tui.sim.options.tape import INTERVALS
+from tui.sim.protocol.auth import check_timestamp, rest_payload
+from tui.sim.protocol.errors import ApiError, bad_interval, mandatory
+from tui.sim.protocol.params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str
 
 if TYPE_CHECKING:
-    from .venue import OptionsVenue
+    from tui.sim.options.venue import OptionsVenue
 
 Params = Mapping[str, str]
 NONE, MARKET_DATA, SIGNED = "NONE", "MARKET_DATA", "SIGNED"

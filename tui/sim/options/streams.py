@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from . import wire
-from .book import ZERO
-from .engine import AccountEvent, Event, OrderEvent, TradeEvent
-from .tape import INTERVALS
+from tui.sim.options import wire
+from tui.sim.options.book import ZERO
+from tui.sim.options.engine import AccountEvent, Event, OrderEvent, TradeEvent
+from tui.sim.options.tape import INTERVALS
 
 if TYPE_CHECKING:
-    from .venue import OptionsVenue
+    from tui.sim.options.venue import OptionsVenue
 
 log = logging.getLogger(__name__)
 _STREAM_RE = re.compile(r"^(?P<symbol>[A-Za-z0-9.\-]+)@(?P<kind>ticker|trade|kline_\w+|depth\d+)$")

@@ -6,8 +6,8 @@ from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .book import ZERO
-from .engine import Event, Trade, TradeEvent
+from tui.sim.options.book import ZERO
+from tui.sim.options.engine import Event, Trade, TradeEvent
 
 MAX_TRADES = 5000
 DAY_MS = 86_400_000

@@ -20,18 +20,17 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.domain.options import implied_vol_decimal
-
-from ..auth import KeyRegistry
-from . import wire
-from .engine import OptionsEngine
-from .instruments import QUOTE_ASSET, Catalog, Instrument
-from .listen_keys import VALIDITY_MS, ListenKeys
-from .market import OptionsMarket
-from .pricing import IV_HALF_SPREAD, MarkInfo, Marks
-from .rest import OptionsRest
-from .streams import OptionsStreams
-from .tape import Tape
+from tui.domain.options.contracts import implied_vol_decimal
+from tui.sim.options import wire
+from tui.sim.options.engine import OptionsEngine
+from tui.sim.options.instruments import QUOTE_ASSET, Catalog, Instrument
+from tui.sim.options.listen_keys import VALIDITY_MS, ListenKeys
+from tui.sim.options.market import OptionsMarket
+from tui.sim.options.pricing import IV_HALF_SPREAD, MarkInfo, Marks
+from tui.sim.options.rest import OptionsRest
+from tui.sim.options.streams import OptionsStreams
+from tui.sim.options.tape import Tape
+from tui.sim.protocol.auth import KeyRegistry
 
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT = "demo"

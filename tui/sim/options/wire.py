@@ -1,7 +1,7 @@
 """JSON shapes of the options venue, field for field as seed 002 shows them.
 
 Where the seed shows a JSON number we send a number (Decimal -> int or float), where it shows a
-string we send the plain Decimal text. Greeks: theta per day, vega per vol point (`tui.domain.greeks`).
+string we send the plain Decimal text. Greeks: theta per day, vega per vol point (`tui.domain.options.greeks`).
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from tui.domain.money import wire
-
-from .book import STATUS_CODES, Order
-from .engine import AccountSummary, Trade
-from .instruments import QUOTE_ASSET, Instrument
-from .ledger import Bill, Position
-from .pricing import MarkInfo
-from .tape import Bar, Ticker24h
+from tui.sim.options.book import STATUS_CODES, Order
+from tui.sim.options.engine import AccountSummary, Trade
+from tui.sim.options.instruments import QUOTE_ASSET, Instrument
+from tui.sim.options.ledger import Bill, Position
+from tui.sim.options.pricing import MarkInfo
+from tui.sim.options.tape import Bar, Ticker24h
 
 
 def num(value: Decimal) -> int | float:

@@ -1,0 +1,391 @@
+"""USD-M futures history exports: download ids, download links, and fetching the file.
+
+Binance prepares order, trade and transaction (income) history as a file in the background. One
+SIGNED request (`GET /fapi/v1/{order,trade,income}/asyn`, weight 1000) asks for it and returns a
+`downloadId`; a second one (`.../asyn/id`, weight 10) reports `processing` until the file is ready,
+then a pre-signed `url` that stays valid for 24 hours. Download-id requests are rationed per month,
+so this client sends each one exactly once and never retries it; polling the link is cheap and may
+be repeated by the caller.
+
+REST signing follows the spot/futures REST rules: the query string is built in the order the params
+are sent, URL-encoded, `timestamp` (and `recvWindow`) appended, the encoded string is signed and
+`signature` is appended last (HMAC as hex, RSA and Ed25519 as base64, URL-encoded). The API key
+travels in `X-MBX-APIKEY` on signed requests only, never to the file host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
+from tui.exchange.signing import Signer, signed_query
+
+KINDS = ("orders", "trades", "transactions")
+DOWNLOAD_ID_PATHS = {
+    "orders": "/fapi/v1/order/asyn",
+    "trades": "/fapi/v1/trade/asyn",
+    "transactions": "/fapi/v1/income/asyn",
+}
+DOWNLOAD_ID_WEIGHT = 1000
+"""Request weight of one download-id request (any kind)."""
+DOWNLOAD_LINK_WEIGHT = 10
+"""Request weight of one download-link poll (any kind)."""
+FUTURES_WEIGHT_LIMIT_1M = 2400
+"""Binance's usual USD-M REQUEST_WEIGHT limit per minute per IP; one download-id request is 1000 of it."""
+MAX_RANGE_MS = 365 * 24 * 60 * 60 * 1000
+"""startTime and endTime may be at most one year apart."""
+LINK_VALIDITY_MS = 24 * 60 * 60 * 1000
+
+# Client-side codes for failures that happen on the file host, which speaks HTTP, not Binance codes.
+LINK_EXPIRED_CODE = -10001
+DOWNLOAD_FAILED_CODE = -10002
+
+
+class _Clock(Protocol):
+    def now_ms(self) -> int: ...
+
+
+class _WallClock:
+    def now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class DownloadIdResult:
+    """Answer to a download-id request: the id and how long such files took lately (ms)."""
+
+    download_id: str
+    avg_cost_ms: int
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    """Answer to a download-link poll. `expiration_ms` is -1 while processing."""
+
+    download_id: str
+    status: str  # "processing" or "completed"
+    url: str
+    expiration_ms: int
+    notified: bool
+    is_expired: bool | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+    def expired_at(self, now_ms: int) -> bool:
+        """True when the link is known to be unusable at `now_ms`."""
+        if self.is_expired:
+            return True
+        return self.completed and self.expiration_ms > 0 and now_ms >= self.expiration_ms
+
+
+class LinkExpired(ExchangeError):
+    """The file host refused the link (403/410): it expired; a new download id is needed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            LINK_EXPIRED_CODE,
+            f"The download link has expired (HTTP {status}); request a new download id to get the file.",
+            status,
+        )
+
+
+class DownloadInterrupted(ExchangeError):
+    """The transfer stopped before the whole file arrived; the `.part` file is kept for resuming."""
+
+    def __init__(self, detail: str, bytes_done: int, bytes_total: int | None, status: int = 0) -> None:
+        super().__init__(DOWNLOAD_FAILED_CODE, detail, status)
+        self.bytes_done = bytes_done
+        self.bytes_total = bytes_total
+
+
+def validate_kind(kind: str) -> str:
+    if kind not in DOWNLOAD_ID_PATHS:
+        raise ValueError(f"unknown export type {kind!r}; expected one of: {', '.join(KINDS)}")
+    return kind
+
+
+def validate_range(start_ms: int, end_ms: int) -> None:
+    """Raise ValueError with a plain message unless start < end and they are at most a year apart."""
+    if isinstance(start_ms, bool) or isinstance(end_ms, bool):
+        raise ValueError("start and end must be epoch milliseconds")
+    try:
+        start, end = int(start_ms), int(end_ms)
+    except (TypeError, ValueError):
+        raise ValueError("start and end must be epoch milliseconds") from None
+    if start < 0 or end < 0:
+        raise ValueError("start and end must not be negative")
+    if end <= start:
+        raise ValueError("the end of the range must be after its start")
+    if end - start > MAX_RANGE_MS:
+        raise ValueError("the range may span at most one year (365 days)")
+
+
+def part_path(dest: Path) -> Path:
+    """Where a partial download of `dest` is kept: the same name plus `.part`."""
+    return dest.with_name(dest.name + ".part")
+
+
+def _absolute_url(url: str, base_url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("/"):
+        return base_url + url
+    return "https://" + url  # Binance's own examples leave the scheme out
+
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+class FuturesExportClient:
+    """Download ids, links and files for USD-M futures history. Close it with `aclose()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        signer: Signer,
+        *,
+        clock: _Clock | None = None,
+        recv_window: int | None = 5000,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.signer = signer
+        self.clock: _Clock = clock or _WallClock()
+        self.recv_window = recv_window
+        self._timeout = timeout
+        self.used_weight_1m: int | None = None
+        """The latest `X-MBX-USED-WEIGHT-1M` the exchange reported, or None before the first answer."""
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    async def __aenter__(self) -> FuturesExportClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- SIGNED requests -------------------------------------------------------------------------
+
+    async def _signed_get(self, path: str, params: Mapping[str, Any]) -> Any:
+        query = signed_query(params, self.signer, self.clock.now_ms(), self.recv_window)
+        what = f"GET {path}"
+        try:
+            resp = await self._http.get(
+                httpx.URL(self.base_url + path, query=query.encode("ascii")),
+                headers={"X-MBX-APIKEY": self.signer.api_key, "Accept": "application/json"},
+            )
+        except httpx.ConnectTimeout:
+            raise _outcome(NotConnected(f"{what}: could not connect within {self._timeout:g} s"), False) from None
+        except httpx.TimeoutException:
+            raise _outcome(RequestTimeout(what, self._timeout), True) from None
+        except httpx.ConnectError as exc:
+            raise _outcome(NotConnected(f"{what}: could not connect ({exc})"), False) from None
+        except httpx.TransportError as exc:
+            raise _outcome(NotConnected(f"{what} failed: {type(exc).__name__}: {exc}"), True) from None
+        used = resp.headers.get("X-MBX-USED-WEIGHT-1M")
+        if used is not None:
+            with contextlib.suppress(ValueError):
+                self.used_weight_1m = int(used)
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        if resp.status_code in (418, 429):
+            code, msg = _code_msg(body, resp)
+            raise RateLimited(code, msg, resp.status_code, self._retry_after_ms(resp))
+        if resp.status_code >= 400:
+            code, msg = _code_msg(body, resp)
+            # A 5xx means the exchange may have executed the request anyway.
+            raise _outcome(ExchangeError(code, msg, resp.status_code), resp.status_code >= 500)
+        if isinstance(body, dict) and "code" in body and "msg" in body and len(body) == 2:
+            code, msg = _code_msg(body, resp)  # some endpoints answer errors with 200
+            if code != 200 and code != 0:
+                raise ExchangeError(code, msg, resp.status_code)
+        if not isinstance(body, dict):
+            raise ExchangeError(-1006, f"{what}: unexpected response (not a JSON object)", resp.status_code)
+        return body
+
+    def _retry_after_ms(self, resp: httpx.Response) -> int | None:
+        value = resp.headers.get("Retry-After")
+        try:
+            return None if value is None else int(self.clock.now_ms() + float(value) * 1000)
+        except ValueError:
+            return None
+
+    async def request_download_id(self, kind: str, start_ms: int, end_ms: int) -> DownloadIdResult:
+        """Ask for an export of `kind` over [start_ms, end_ms]. Weight 1000, rationed per month.
+
+        Sent exactly once: on a timeout or dropped connection the outcome is unknown and the error
+        says so; retrying is the user's decision.
+        """
+        validate_kind(kind)
+        validate_range(start_ms, end_ms)
+        body = await self._signed_get(DOWNLOAD_ID_PATHS[kind], {"startTime": int(start_ms), "endTime": int(end_ms)})
+        try:
+            download_id = str(body["downloadId"])
+            avg = int(body.get("avgCostTimestampOfLast30d") or 0)
+        except (KeyError, TypeError, ValueError):
+            raise ExchangeError(-1006, "download id response has no downloadId", 200) from None
+        if not download_id:
+            raise ExchangeError(-1006, "download id response has an empty downloadId", 200)
+        return DownloadIdResult(download_id=download_id, avg_cost_ms=avg)
+
+    async def download_link(self, kind: str, download_id: str) -> DownloadLink:
+        """Poll the status of `download_id`. Weight 10; safe to repeat."""
+        validate_kind(kind)
+        if not download_id:
+            raise ValueError("download id is empty")
+        body = await self._signed_get(DOWNLOAD_ID_PATHS[kind] + "/id", {"downloadId": download_id})
+        status = str(body.get("status") or "")
+        if status not in ("processing", "completed"):
+            raise ExchangeError(-1006, f"download link response has an unknown status {status!r}", 200)
+        try:
+            expiration = int(body.get("expirationTimestamp", -1) if body.get("expirationTimestamp") is not None else -1)
+        except (TypeError, ValueError):
+            expiration = -1
+        is_expired = body.get("isExpired")
+        return DownloadLink(
+            download_id=str(body.get("downloadId") or download_id),
+            status=status,
+            url=str(body.get("url") or ""),
+            expiration_ms=expiration,
+            notified=bool(body.get("notified")),
+            is_expired=None if is_expired is None else bool(is_expired),
+        )
+
+    # -- the file ------------------------------------------------------------------------------
+
+    async def download_file(self, url: str, dest: Path, *, on_progress: ProgressCallback | None = None) -> Path:
+        """Stream `url` into `dest`, resuming a previous `.part` file when the server allows it.
+
+        Bytes go to `part_path(dest)`; a `.part` left by an interrupted transfer is continued with
+        `Range: bytes=N-` (restarted from zero if the server answers 200). The size is checked
+        against Content-Length / Content-Range, then the file is renamed into place atomically.
+        `on_progress(done, total)` is called after every chunk (total None when unknown).
+        Raises LinkExpired on 403/410, DownloadInterrupted when the transfer stops early (the
+        `.part` is kept), ExchangeError for other HTTP errors.
+        """
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = part_path(dest)
+        target = _absolute_url(url, self.base_url)
+        for _attempt in range(2):  # the second pass only after a 416 on a stale .part
+            offset = part.stat().st_size if part.exists() else 0
+            # identity: byte offsets (Range, Content-Length) must refer to the file itself
+            headers = {"Accept-Encoding": "identity"}
+            if offset:
+                headers["Range"] = f"bytes={offset}-"
+            done = offset
+            total: int | None = None
+            try:
+                async with self._http.stream("GET", target, headers=headers) as resp:
+                    if resp.status_code in (403, 410):
+                        raise LinkExpired(resp.status_code)
+                    if resp.status_code == 416 and offset:
+                        complete = _range_total(resp.headers.get("Content-Range"))
+                        if complete is not None and complete == offset:
+                            break  # the .part already holds the whole file
+                        part.unlink(missing_ok=True)
+                        continue
+                    if resp.status_code >= 400:
+                        raise ExchangeError(
+                            DOWNLOAD_FAILED_CODE,
+                            f"the file host answered HTTP {resp.status_code} {resp.reason_phrase}".strip(),
+                            resp.status_code,
+                        )
+                    if resp.status_code == 206 and offset:
+                        start = _range_start(resp.headers.get("Content-Range"))
+                        if start != offset:
+                            raise DownloadInterrupted(
+                                "the file host answered a different range than asked; retrying from the start",
+                                0,
+                                None,
+                                206,
+                            )
+                        total = _range_total(resp.headers.get("Content-Range"))
+                        mode = "ab"
+                    else:  # 200: the server ignored Range (or there was none): start over
+                        done = 0
+                        length = resp.headers.get("Content-Length")
+                        total = int(length) if length and length.isdigit() else None
+                        mode = "wb"
+                    if on_progress is not None:
+                        on_progress(done, total)
+                    with part.open(mode) as fh:
+                        async for chunk in resp.aiter_raw():  # raw: offsets must match the bytes sent
+                            fh.write(chunk)
+                            done += len(chunk)
+                            if on_progress is not None:
+                                on_progress(done, total)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+            except DownloadInterrupted as exc:
+                if exc.bytes_done == 0:
+                    part.unlink(missing_ok=True)
+                raise
+            except httpx.TimeoutException:
+                raise DownloadInterrupted(
+                    f"the download stalled (no data within {self._timeout:g} s) at {done} bytes", done, total
+                ) from None
+            except httpx.TransportError as exc:
+                raise DownloadInterrupted(
+                    f"the connection dropped during the download at {done} bytes ({type(exc).__name__})", done, total
+                ) from None
+            if total is not None and done != total:
+                raise DownloadInterrupted(f"the download ended early: {done} of {total} bytes", done, total)
+            break
+        else:
+            raise DownloadInterrupted("the file host refused to resume the download", 0, None, 416)
+        os.replace(part, dest)
+        return dest
+
+
+def _outcome(exc: ExchangeError, unknown: bool) -> ExchangeError:
+    """Mark whether the request may have been executed despite the error (set as an attribute so it
+    works whatever constructor arguments the error classes take)."""
+    exc.outcome_unknown = unknown
+    return exc
+
+
+def is_quota_exhausted(exc: ExchangeError) -> bool:
+    """The monthly download-id quota is used up: -1003 without a 429 (waiting a minute will not help)."""
+    return exc.code == -1003 and exc.status not in (418, 429)
+
+
+def _code_msg(body: Any, resp: httpx.Response) -> tuple[int, str]:
+    if isinstance(body, dict) and "code" in body:
+        try:
+            return int(body["code"]), str(body.get("msg", ""))
+        except (TypeError, ValueError):
+            pass
+    return -1000, f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+
+
+def _range_start(content_range: str | None) -> int | None:
+    # "bytes 100-199/200"
+    if not content_range or not content_range.startswith("bytes "):
+        return None
+    spec = content_range[6:].split("/", 1)[0]
+    first = spec.split("-", 1)[0]
+    return int(first) if first.isdigit() else None
+
+
+def _range_total(content_range: str | None) -> int | None:
+    # "bytes 100-199/200" or "bytes */200"
+    if not content_range or "/" not in content_range:
+        return None
+    total = content_range.rsplit("/", 1)[1].strip()
+    return int(total) if total.isdigit() else None
