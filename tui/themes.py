@@ -1,4 +1,4 @@
-"""Themes from TOML files: the repository's `themes/` folder, then the user's `<config>/themes/`.
+"""Themes from TOML files: the bundled ones (`themes/`, shipped in the package), then `<config>/themes/`.
 
 A theme file holds Textual's theme fields (`name`, `dark`, `primary`, ..., `foreground`) and a
 `[variables]` table with our own `bid` and `ask`. Widgets use only variables, so every theme works;
@@ -37,7 +37,9 @@ COLOUR_FIELDS = (
 
 
 def bundled_themes_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "themes"
+    """The themes that ship with the console. `tui/bundled_themes` links to the repository's `themes/`
+    folder, so a checkout reads the files people edit and a wheel carries copies of them."""
+    return Path(__file__).resolve().parent / "bundled_themes"
 
 
 def user_themes_dir() -> Path:
