@@ -11,9 +11,12 @@ signed with the demo keys).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import logging
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +31,46 @@ if TYPE_CHECKING:
     from tui.exchange.signing import Signer
 
 
+PROG = "python -m tui"
+COMMANDS = """commands:
+  python -m tui               the console (this help)
+  python -m tui sim ...       run the embedded exchange alone, for any Binance client (sim --help)
+  python -m tui keys ...      create, register and check an API key for a profile (keys --help)
+"""
+# Binance spot symbols are upper-case letters and digits (BTCUSDT, 1INCHUSDT); checked before asking.
+SYMBOL = re.compile(r"[A-Z0-9]{2,20}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (what is wrong, and where help is) instead of usage + error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _url(*schemes: str) -> Any:
+    def check(text: str) -> str:
+        if not re.match(rf"({'|'.join(schemes)})://[^/\s]+", text):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {' or '.join(schemes)} URL")
+        return text
+
+    return check
+
+
+def _symbol(text: str) -> str:
+    symbol = text.strip().upper()
+    if not SYMBOL.fullmatch(symbol):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a symbol (like BTCUSDT)")
+    return symbol
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tui", description="Terminal trading console for Binance spot.")
+    parser = _Parser(
+        prog=PROG,
+        description="Terminal trading console for Binance spot, European options and USD-M futures exports.",
+        epilog=COMMANDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--profile", help="profile from the config file (default: its default_profile, demo)")
     parser.add_argument("--config", type=Path, help="config file (default: config.toml in the user config dir)")
@@ -41,15 +82,20 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         help="which demo key signs requests (embedded/demo profile)",
     )
     parser.add_argument(
-        "--symbol", action="append", help="symbol to show (repeatable); default BTCUSDT ETHUSDT BNBUSDT"
+        "--symbol",
+        action="append",
+        type=_symbol,
+        help="symbol to show (repeatable); default BTCUSDT ETHUSDT BNBUSDT; must be listed on the venue",
     )
     venue = parser.add_argument_group("external venue (e.g. a `python -m tui sim` running elsewhere on loopback)")
-    venue.add_argument("--rest", help="REST base URL, e.g. http://127.0.0.1:8080")
-    venue.add_argument("--ws-api", help="WebSocket API URL, e.g. ws://127.0.0.1:8080/ws-api/v3")
-    venue.add_argument("--streams", help="market streams base URL, e.g. ws://127.0.0.1:8080")
-    venue.add_argument("--futures-rest", help="USD-M futures REST base URL for history exports (optional)")
-    venue.add_argument("--options-rest", help="European options REST base URL (optional)")
-    venue.add_argument("--options-streams", help="European options streams base URL (optional)")
+    venue.add_argument("--rest", type=_url("http", "https"), help="REST base URL, e.g. http://127.0.0.1:8080")
+    venue.add_argument("--ws-api", type=_url("ws", "wss"), help="WebSocket API URL, e.g. ws://127.0.0.1:8080/ws-api/v3")
+    venue.add_argument("--streams", type=_url("ws", "wss"), help="market streams base URL, e.g. ws://127.0.0.1:8080")
+    venue.add_argument(
+        "--futures-rest", type=_url("http", "https"), help="USD-M futures REST base URL for history exports (optional)"
+    )
+    venue.add_argument("--options-rest", type=_url("http", "https"), help="European options REST base URL (optional)")
+    venue.add_argument("--options-streams", type=_url("ws", "wss"), help="European options streams base URL (optional)")
     return parser.parse_args(argv)
 
 
@@ -90,7 +136,7 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
     from tui.exchange.signing import ReadOnlySigner, load_demo_signer
     from tui.keystore import load_signer
 
-    symbols = tuple(s.upper() for s in args.symbol) if args.symbol else Settings.symbols
+    symbols = tuple(dict.fromkeys(args.symbol)) if args.symbol else Settings.symbols
     server = None
     signer: Signer | None
     if args.rest or args.ws_api or args.streams:
@@ -171,11 +217,30 @@ def run_console(argv: list[str]) -> int:
 
     try:
         assert launch.settings.endpoints is not None
+        unknown = asyncio.run(_unlisted(launch.settings.endpoints.rest, launch.settings.symbols))
+        if unknown:
+            print(f"{PROG}: not a symbol on {launch.venue}: {', '.join(unknown)}", file=sys.stderr)
+            return 2
         session = Session(launch.settings.endpoints, launch.signer)
         make_app(launch.settings, session, venue=launch.venue).run()
     finally:
         launch.stop()
     return 0
+
+
+async def _unlisted(rest_url: str, symbols: Sequence[str]) -> list[str]:
+    """The symbols the venue does not list, or none when its exchangeInfo cannot be read now (the console
+    then starts anyway and shows the connection state)."""
+    from tui.exchange.errors import ExchangeError
+    from tui.exchange.spot.rest import RestClient
+
+    try:
+        async with RestClient(rest_url, timeout=10.0) as rest:
+            listed = await rest.exchange_info()
+    except (ExchangeError, OSError, ValueError) as exc:
+        logging.getLogger(__name__).warning("symbol check skipped: %s", exc)
+        return []
+    return [s for s in symbols if s not in listed]
 
 
 def main(argv: list[str] | None = None) -> int:
