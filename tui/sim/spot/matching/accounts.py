@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.book import BookSide
 from tui.sim.spot.matching.errors import INSUFFICIENT, SimError, rejected
 from tui.sim.spot.matching.events import AccountTrade, Amendment, PreventedMatch

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from tui.sim.spot.filters import filter_failure, lot_size
 from tui.sim.spot.matching.errors import SimError
 from tui.sim.spot.matching.events import Amendment, AmendResult, OrderUpdated
 from tui.sim.spot.matching.orders import OPEN_STATUSES, Order
@@ -49,8 +50,8 @@ def amend_keep_priority(
         raise _amend_rejected("Order amend (quantity increase) is not supported.")
     if new_qty == order.orig_qty:
         raise _amend_rejected("The requested action would change no state; rejecting")
-    if (new_qty / rules.step_size) % 1 != 0 or new_qty < rules.min_qty:
-        raise SimError(-1013, "Filter failure: LOT_SIZE")
+    if (failed := lot_size(rules, new_qty)) is not None:
+        raise filter_failure(failed)
     if order.amends >= spec.max_num_order_amends > 0:
         raise _amend_rejected("Filter failure: MAX_NUM_ORDER_AMENDS")
     if new_client_order_id and new_client_order_id != order.client_order_id and new_client_order_id in acct.open_ids:

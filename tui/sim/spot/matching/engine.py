@@ -41,7 +41,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from tui.domain.money import ZERO, floor_to_step
-from tui.domain.spot.filters import SymbolRules, check_order
+from tui.sim.spot.filters import SymbolRules, filter_failure, first_failure
 from tui.sim.spot.matching import pegs
 from tui.sim.spot.matching.accounts import Account
 from tui.sim.spot.matching.amend import amend_keep_priority
@@ -347,21 +347,21 @@ class Engine:
             raise rejected("Trailing stop orders are not supported for this symbol.")
         if p.iceberg_qty is not None and not rules.iceberg_allowed:
             raise rejected("Iceberg orders are not supported for this symbol.")
-        checked = check_order(
+        failed = first_failure(
             rules,
             order_type=type,
+            side=side,
             price=price,
             quantity=quantity,
             quote_order_qty=p.quote_order_qty,
             reference_price=self.reference_price(rules.symbol),
-            side=side,
             stop_price=p.stop_price,
-            trailing_delta=p.trailing_delta,
+            trailing=p.trailing_delta,
             iceberg_qty=p.iceberg_qty,
             pegged=pegged,
         )
-        if not checked.ok:
-            raise SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
+        if failed is not None:
+            raise filter_failure(failed)
         conditional = type in CONDITIONAL_TYPES
         if conditional and 0 < rules.max_num_algo_orders <= acct.count_open(rules.symbol, CONDITIONAL_TYPES):
             raise SimError(-1013, "Filter failure: MAX_NUM_ALGO_ORDERS")

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules, check_order
+from tui.sim.spot.filters import SymbolRules, filter_failure, first_failure
 from tui.sim.spot.matching.book import Book
 from tui.sim.spot.matching.errors import SimError, mandatory, not_required, rejected
 from tui.sim.spot.matching.orders import Order, OrderParams
@@ -74,17 +74,8 @@ def peg_price(book: Book, side: str, peg_price_type: str, offset: int | None) ->
 def _filter_error(
     rules: SymbolRules, order_type: str, side: str, price: Decimal, quantity: Decimal, iceberg: Decimal | None
 ) -> SimError | None:
-    checked = check_order(
-        rules,
-        order_type=order_type,
-        price=price,
-        quantity=quantity,
-        quote_order_qty=None,
-        reference_price=None,
-        side=side,
-        iceberg_qty=iceberg,
-    )
-    return None if checked.ok else SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
+    failed = first_failure(rules, order_type=order_type, side=side, price=price, quantity=quantity, iceberg_qty=iceberg)
+    return None if failed is None else filter_failure(failed)
 
 
 def entry_price(book: Book, rules: SymbolRules, p: OrderParams) -> Decimal:

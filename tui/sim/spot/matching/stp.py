@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.accounts import Account
 from tui.sim.spot.matching.book import Book, BookSide
 from tui.sim.spot.matching.events import PreventedMatch

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.book import Book
 from tui.sim.spot.matching.orders import OPEN_STATUSES, Order
 from tui.sim.spot.matching.pegs import peg_at_trigger
