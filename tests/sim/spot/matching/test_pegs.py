@@ -49,7 +49,7 @@ def usdt(engine: Engine) -> tuple[D, D]:
 def test_peg_price_walks_existing_levels(engine: Engine) -> None:
     for price in ("100", "99", "97"):
         rest(engine, "BUY", price, D("1"))
-    book = engine._books["BTCUSDT"]
+    book = engine.state.book("BTCUSDT")
     assert [peg_price(book, "BUY", "PRIMARY_PEG", n) for n in (None, 0, 1, 2, 3)] == [
         D("100"), D("100"), D("99"), D("97"), None,
     ]  # fmt: skip

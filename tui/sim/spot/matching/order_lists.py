@@ -26,19 +26,16 @@ from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO, floor_to_step
 from tui.sim.spot.matching.accounts import Account
+from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.errors import SimError, rejected
-from tui.sim.spot.matching.events import (
-    Fill,
-    ListStatusChanged,
-    OrderListSnapshot,
-    PlaceListResult,
-    PreventedMatch,
-    SymbolSpec,
-)
+from tui.sim.spot.matching.events import Fill, ListStatusChanged, OrderListSnapshot, PlaceListResult, SymbolSpec
+from tui.sim.spot.matching.intake import prepare
 from tui.sim.spot.matching.orders import BUY, OPEN_STATUSES, SELL, Order, OrderParams
+from tui.sim.spot.matching.removal import remove_order
+from tui.sim.spot.matching.state import EngineState
 
 if TYPE_CHECKING:
-    from tui.sim.spot.matching.engine import Engine
+    from tui.sim.spot.matching.matcher import Matcher
 
 KINDS = ("OCO", "OTO", "OTOCO", "OPO", "OPOCO")
 _LIMIT_LEGS = ("LIMIT_MAKER", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
@@ -129,10 +126,13 @@ def check_oco(side: str, above: OrderParams, below: OrderParams, last: Decimal |
 
 
 class OrderLists:
-    """Every order list of one engine: placing, the reactions of legs to fills, canceling, queries."""
+    """Every order list of one engine: placing, the reactions of legs to fills, canceling, queries.
 
-    def __init__(self, engine: Engine) -> None:
-        self.eng = engine
+    Placing a list, and placing the pending legs a fill released, put orders to work: those calls take
+    the engine's `Matcher`; everything else acts on the `EngineState` through the call's `Effects`."""
+
+    def __init__(self, state: EngineState) -> None:
+        self.state = state
         self.lists: dict[int, OrderList] = {}
         self.next_id = 1
         self.deferred: list[OrderList] = []  # working legs filled mid-match; pending legs go next
@@ -141,6 +141,8 @@ class OrderLists:
 
     def place(
         self,
+        matcher: Matcher,
+        effects: Effects,
         acct: Account,
         spec: SymbolSpec,
         kind: str,
@@ -151,7 +153,7 @@ class OrderLists:
     ) -> PlaceListResult:
         """Validate and place a list: OCO `legs` = [above, below]; OTO `legs` = [pending]; OTOCO
         `legs` = [above, below] pending; OPO / OPOCO the same with quantity None on the pending legs."""
-        eng = self.eng
+        state = self.state
         symbol = spec.symbol
         if kind not in KINDS:
             raise SimError(-1130, "Data sent for parameter 'contingencyType' is not valid.")
@@ -164,7 +166,7 @@ class OrderLists:
         cids = [p.client_order_id for p in ([working] if working else []) + legs if p and p.client_order_id]
         if len(set(cids)) != len(cids):
             raise rejected("Duplicate order sent.")
-        last = eng.last_price(symbol)
+        last = state.book(symbol).last_price
         if len(legs) == 2:
             check_oco(legs[0].side, legs[0], legs[1], last if kind == "OCO" else None)
             # the stop-loss leg first
@@ -183,9 +185,9 @@ class OrderLists:
         if working is not None:
             if working.type not in ("LIMIT", "LIMIT_MAKER"):
                 raise SimError(-1158, "Order type not supported in OCO.")
-            work, _ = eng._prepare(acct, spec, working)
-        orders = [eng._prepare(acct, spec, p, check_funds=working is None)[0] for p in legs]
-        now = eng.clock_ms()
+            work = prepare(state, acct, spec, working).order
+        orders = [prepare(state, acct, spec, p, check_funds=working is None).order for p in legs]
+        now = state.clock_ms()
         lst = OrderList(
             self.next_id, acct.account_id, symbol, kind, list_client_order_id or f"list{self.next_id:019d}",
             [*([work] if work else []), *orders], work, orders if work else [], now,
@@ -193,54 +195,47 @@ class OrderLists:
         self.next_id += 1
         self.lists[lst.list_id] = lst
         for order in lst.legs:
-            eng._new_id(order)
+            state.assign_order_id(order)
             order.order_list_id = lst.list_id
-        changed: dict[str, set[str]] = {acct.account_id: set()}
-        fills: list[Fill] = []
-        prevented: list[PreventedMatch] = []
         if work is None:
             for order in orders:
-                eng._submit(order, now, fills, prevented, changed, lock=not order.pending)
+                matcher.submit(order, now, effects, lock=not order.pending)
         else:
             for order in orders:
                 order.list_waiting, order.status, order.is_working, order.working_time = True, "PENDING_NEW", False, -1
                 if opo:
                     order.orig_qty = ZERO
                 acct.track(order)
-            eng._submit(work, now, fills, prevented, changed)
-            lst.fills[work.order_id] = fills
+            lst.fills[work.order_id] = matcher.submit(work, now, effects).fills
             for order in orders:
-                eng._emit_order(order, "NEW", None, now)
-        self._status(lst, now)
+                effects.order_updated(order, "NEW", None, now)
+        self._status(lst, now, effects)
         result = PlaceListResult(lst.snapshot(), MappingProxyType({oid: tuple(f) for oid, f in lst.fills.items()}))
-        eng._settle(eng._books[symbol], spec.rules, now, changed)
-        eng._emit_changed_balances(changed, now)
-        eng._flush()
+        matcher.settle(symbol, now, effects)
+        effects.touched_balances(now)
         return result
 
     # -- legs reacting to the book ------------------------------------------------------------------
 
-    def on_fill(
-        self, order: Order, qty: Decimal, commission: Decimal, fee_asset: str, changed: dict[str, set[str]]
-    ) -> None:
+    def on_fill(self, order: Order, qty: Decimal, commission: Decimal, fee_asset: str, effects: Effects) -> None:
         """A leg traded `qty`: an OCO partner expires; an OPO working leg holds back what it bought."""
         lst = self.lists.get(order.order_list_id)
         if lst is None or not lst.open:
             return
         if lst.opo and order is lst.working and not lst.activated:
-            rules = self.eng.specs[lst.symbol].rules
+            rules = self.state.rules(lst.symbol)
             received = qty - (commission if fee_asset == rules.base_asset else ZERO)
-            self.eng._accounts[lst.account_id].move_to_locked(rules.base_asset, received)
+            self.state.account(lst.account_id).move_to_locked(rules.base_asset, received)
             lst.reserved += received
-        self._expire_partners(lst, order, order.update_time, changed)
+        self._expire_partners(lst, order, order.update_time, effects)
 
-    def leg_activated(self, order: Order, now: int, changed: dict[str, set[str]]) -> None:
+    def leg_activated(self, order: Order, now: int, effects: Effects) -> None:
         """An OCO leg fired: its partner expires before it starts working."""
         lst = self.lists.get(order.order_list_id)
         if lst is not None and lst.open:
-            self._expire_partners(lst, order, now, changed)
+            self._expire_partners(lst, order, now, effects)
 
-    def sync(self, order: Order, now: int, changed: dict[str, set[str]]) -> None:
+    def sync(self, order: Order, now: int, effects: Effects) -> None:
         """A leg may have finished: start, cancel or expire the pending legs; close the list when done."""
         lst = self.lists.get(order.order_list_id)
         if lst is None or not lst.open:
@@ -250,35 +245,34 @@ class OrderLists:
                 lst.activated = True
                 self.deferred.append(lst)
                 return
-            acct = self.eng._accounts[lst.account_id]
-            assets = changed.setdefault(lst.account_id, set())
+            acct = self.state.account(lst.account_id)
+            assets = effects.assets(lst.account_id)
             self._release(lst, acct, assets)
             for leg in lst.pending:
                 if leg.status in OPEN_STATUSES:
-                    self.eng._remove(acct, leg, now, assets, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
-        self._close_if_done(lst, now)
+                    remove_order(effects, leg, now, assets, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
+        self._close_if_done(lst, now, effects)
 
-    def run_deferred(self, now: int, changed: dict[str, set[str]]) -> bool:
+    def run_deferred(self, matcher: Matcher, now: int, effects: Effects) -> bool:
         """Place the pending legs of lists whose working leg filled; False if there were none."""
         if not self.deferred:
             return False
         lists, self.deferred = self.deferred, []
         for lst in lists:
-            self._activate(lst, now, changed)
+            self._activate(matcher, lst, now, effects)
         return True
 
-    def _activate(self, lst: OrderList, now: int, changed: dict[str, set[str]]) -> None:
-        eng = self.eng
-        acct = eng._accounts[lst.account_id]
-        rules = eng.specs[lst.symbol].rules
-        assets = changed.setdefault(lst.account_id, set())
+    def _activate(self, matcher: Matcher, lst: OrderList, now: int, effects: Effects) -> None:
+        acct = self.state.account(lst.account_id)
+        rules = self.state.rules(lst.symbol)
+        assets = effects.assets(lst.account_id)
         if lst.opo:
             qty = floor_to_step(lst.reserved, rules.step_size)
             self._release(lst, acct, assets)
             for leg in lst.pending:
                 leg.orig_qty = qty
         paired = len(lst.pending) == 2
-        book = eng._books[lst.symbol]
+        book = self.state.book(lst.symbol)
         for leg in lst.pending:
             leg.list_waiting = False
             leg.status, leg.update_time = "NEW", now
@@ -292,12 +286,12 @@ class OrderLists:
                     other.list_waiting = False
                     other.status, other.expiry_reason, other.is_working = "EXPIRED", "REJECTED", False
                     acct.close(other, rules, assets)
-                    eng._emit_order(other, "EXPIRED", None, now)
+                    effects.order_updated(other, "EXPIRED", None, now)
                 lst.status_type, lst.order_status, lst.reject_reason = "RESPONSE", "REJECT", _reason(err)
-                self._emit(lst, now)
+                self._emit(lst, now, effects)
                 lst.reject_reason = "NONE"
                 lst.order_status = "EXECUTING"
-                self._close_if_done(lst, now)
+                self._close_if_done(lst, now, effects)
                 return
             if not leg.pending:
                 leg.working_time = now
@@ -305,52 +299,54 @@ class OrderLists:
         lst.status_type = "EXEC_STARTED"
         for leg in lst.pending:
             if leg.status in OPEN_STATUSES:
-                eng._submit(leg, now, [], [], changed, lock=not (paired and leg.pending))
-        self._status(lst, now)
-        self._close_if_done(lst, now)
+                matcher.submit(leg, now, effects, lock=not (paired and leg.pending))
+        self._status(lst, now, effects)
+        self._close_if_done(lst, now, effects)
 
-    def _expire_partners(self, lst: OrderList, order: Order, now: int, changed: dict[str, set[str]]) -> None:
-        acct = self.eng._accounts[lst.account_id]
-        assets = changed.setdefault(lst.account_id, set())
+    def _expire_partners(self, lst: OrderList, order: Order, now: int, effects: Effects) -> None:
+        assets = effects.assets(lst.account_id)
         for other in lst.oco_pair(order):
             if other is not order and other.status in OPEN_STATUSES:
-                self.eng._remove(acct, other, now, assets, status="EXPIRED", reason="OCO_TRIGGER")
+                remove_order(effects, other, now, assets, status="EXPIRED", reason="OCO_TRIGGER")
 
     def _release(self, lst: OrderList, acct: Account, assets: set[str]) -> None:
         if lst.reserved:
-            asset = self.eng.specs[lst.symbol].rules.base_asset
+            asset = self.state.rules(lst.symbol).base_asset
             acct.move_to_locked(asset, -lst.reserved)
             lst.reserved = ZERO
             assets.add(asset)
 
-    def _close_if_done(self, lst: OrderList, now: int) -> None:
+    def _close_if_done(self, lst: OrderList, now: int, effects: Effects) -> None:
         if lst.open and all(o.status not in OPEN_STATUSES for o in lst.legs):
             lst.status_type, lst.order_status, lst.time = "ALL_DONE", "ALL_DONE", now
-            self._emit(lst, now)
-            if not self.eng._accounts[lst.account_id].keep_history:
+            self._emit(lst, now, effects)
+            if not self.state.account(lst.account_id).keep_history:
                 del self.lists[lst.list_id]
 
-    def _status(self, lst: OrderList, now: int) -> None:
+    def _status(self, lst: OrderList, now: int, effects: Effects) -> None:
         lst.time = now
-        self._emit(lst, now)
+        self._emit(lst, now, effects)
 
-    def _emit(self, lst: OrderList, now: int) -> None:
-        self.eng._emit(ListStatusChanged(lst.account_id, lst.snapshot(), now))
+    @staticmethod
+    def _emit(lst: OrderList, now: int, effects: Effects) -> None:
+        effects.emit(ListStatusChanged(lst.account_id, lst.snapshot(), now))
 
-    def renamed(self, order: Order, now: int) -> OrderListSnapshot | None:
+    def renamed(self, order: Order, now: int, effects: Effects) -> OrderListSnapshot | None:
         """A leg got a new client order id (amend): listStatus UPDATED. The list, if `order` is a leg."""
         lst = self.lists.get(order.order_list_id)
         if lst is None:
             return None
         if lst.open:
             lst.status_type = "UPDATED"
-            self._status(lst, now)
+            self._status(lst, now, effects)
             lst.status_type = "EXEC_STARTED"
         return lst.snapshot()
 
     # -- canceling -------------------------------------------------------------------------------
 
-    def cancel(self, acct: Account, list_id: int, new_client_id: str | None, now: int) -> OrderListSnapshot:
+    def cancel(
+        self, effects: Effects, acct: Account, list_id: int, new_client_id: str | None, now: int
+    ) -> OrderListSnapshot:
         """Cancel every open leg of an open list; the list as it ends (legs as cancel reports)."""
         lst = self.lists.get(list_id)
         if lst is None or lst.account_id != acct.account_id or not lst.open:
@@ -360,15 +356,15 @@ class OrderLists:
         reports = []
         for leg in lst.legs:
             if leg.status in OPEN_STATUSES:
-                reports.append(self.eng._remove(acct, leg, now, assets, new_client_order_id=new_client_id))
+                reports.append(remove_order(effects, leg, now, assets, new_client_order_id=new_client_id))
             else:
                 reports.append(leg.snapshot())
         lst.status_type, lst.order_status, lst.time = "ALL_DONE", "ALL_DONE", now
         if new_client_id:
             lst.client_id = new_client_id
-        self._emit(lst, now)
-        if assets:
-            self.eng._emit_balances(acct.account_id, assets, now)
+        self._emit(lst, now, effects)
+        if assets:  # now, not at the end of the call: cancelAll reports each list's balances with it
+            effects.balances_changed(acct.account_id, assets, now)
         snap = lst.snapshot(tuple(reports))
         if not acct.keep_history:
             del self.lists[list_id]

@@ -11,7 +11,8 @@ the stop fires for STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT. From then on the order
 order at that price (it is not re-pegged as the book moves). The order must pass the filters at the
 pegged price, and also at `price` when one was sent; `price` is otherwise only reported back.
 
-Functions of the `Engine` rather than methods, so the matching core stays one readable module.
+Pure functions of a book, a symbol's rules and an order: `intake` prices a pegged order entering the
+book, `triggers` a pegged stop-limit order when it fires.
 """
 
 from __future__ import annotations
