@@ -227,8 +227,7 @@ class Engine(EngineQueries):
         new_client_order_id: str | None = None,
     ) -> OrderSnapshot:
         """Cancel one order; a leg of an order list cancels the whole list (see `cancel_order_list`)."""
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         order = acct.find(symbol, order_id, orig_client_order_id)
         if order is None or order.status not in OPEN_STATUSES:
             raise unknown_order()
@@ -250,8 +249,7 @@ class Engine(EngineQueries):
 
     def cancel_open(self, account_id: str, symbol: str) -> tuple[list[OrderSnapshot], list[OrderListSnapshot]]:
         """openOrders.cancelAll: (canceled single orders, canceled order lists), in order id order."""
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         orders = acct.open_orders(symbol)
         if not orders:
             raise unknown_order()
@@ -304,8 +302,7 @@ class Engine(EngineQueries):
         list_client_order_id: str | None = None,
         new_client_order_id: str | None = None,
     ) -> OrderListSnapshot:
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         lst = self.lists.find(account_id, order_list_id, list_client_order_id)
         if lst.symbol != symbol or (order_list_id is not None and list_client_order_id not in (None, lst.client_id)):
             raise SimError(-2011, "Unknown order list sent.")

@@ -19,7 +19,7 @@ Rules the simulator keeps (web-socket-api.md "Order lists", user-data-stream.md)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -30,16 +30,13 @@ from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.errors import SimError, rejected
 from tui.sim.spot.matching.events import Fill, ListStatusChanged, OrderListSnapshot, PlaceListResult, SymbolSpec
 from tui.sim.spot.matching.intake import prepare
-from tui.sim.spot.matching.orders import BUY, OPEN_STATUSES, SELL, Order, OrderParams
+from tui.sim.spot.matching.list_requests import KINDS, OPO_KINDS, arrange_legs
+from tui.sim.spot.matching.orders import BUY, OPEN_STATUSES, Order, OrderParams
 from tui.sim.spot.matching.removal import remove_order
 from tui.sim.spot.matching.state import EngineState
 
 if TYPE_CHECKING:
     from tui.sim.spot.matching.matcher import Matcher
-
-KINDS = ("OCO", "OTO", "OTOCO", "OPO", "OPOCO")
-_LIMIT_LEGS = ("LIMIT_MAKER", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
-_STOP_LEGS = ("STOP_LOSS", "STOP_LOSS_LIMIT")
 
 
 @dataclass(eq=False)
@@ -68,7 +65,7 @@ class OrderList:
 
     @property
     def opo(self) -> bool:
-        return self.kind in ("OPO", "OPOCO")
+        return self.kind in OPO_KINDS
 
     @property
     def open(self) -> bool:
@@ -88,41 +85,6 @@ class OrderList:
             self.client_id, self.time, self.symbol,
             orders if orders is not None else tuple(o.snapshot() for o in self.legs), self.reject_reason,
         )  # fmt: skip
-
-
-def check_oco(side: str, above: OrderParams, below: OrderParams, last: Decimal | None) -> None:
-    """Types, sides and the price relation of an OCO pair (web-socket-api.md orderList.place.oco)."""
-    if above.type not in (*_LIMIT_LEGS, *_STOP_LEGS) or below.type not in (
-        *_STOP_LEGS,
-        "TAKE_PROFIT",
-        "TAKE_PROFIT_LIMIT",
-        "LIMIT_MAKER",
-    ):
-        raise SimError(-1158, "Order type not supported in OCO.")
-    if (above.type in _LIMIT_LEGS) == (below.type in _LIMIT_LEGS):
-        if above.type in _LIMIT_LEGS:
-            raise SimError(-1168, "At least one OCO order must be contingent.")
-        raise SimError(-1158, "Order type not supported in OCO.")
-    if above.quantity != below.quantity:
-        raise SimError(-1158, "Order type not supported in OCO.")
-    # which leg must be where: BUY limit/take-profit below, stop above; SELL the other way round
-    if side == BUY:
-        if above.type in _LIMIT_LEGS:
-            raise SimError(-1165 if above.type == "LIMIT_MAKER" else -1198,
-                           "A limit order in a buy OCO must be below." if above.type == "LIMIT_MAKER"
-                           else "A take profit order in a buy OCO must be below.")  # fmt: skip
-    elif below.type in _LIMIT_LEGS:
-        raise SimError(-1166 if below.type == "LIMIT_MAKER" else -1199,
-                       "A limit order in a sell OCO must be above." if below.type == "LIMIT_MAKER"
-                       else "A take profit order in a sell OCO must be above.")  # fmt: skip
-    if last is None:
-        return
-    hi = above.stop_price if above.type != "LIMIT_MAKER" else above.price
-    lo = below.stop_price if below.type != "LIMIT_MAKER" else below.price
-    if hi is None or lo is None:
-        return  # a trailing leg without stopPrice starts from the last price
-    if not lo < last < hi:
-        raise rejected("The relationship of the prices for the orders is not correct.")
 
 
 class OrderLists:
@@ -163,29 +125,9 @@ class OrderLists:
             raise rejected("Duplicate order sent.")
         if sum(1 for lst in self._of(acct.account_id, symbol) if lst.open) >= spec.max_num_order_lists:
             raise SimError(-1013, "Filter failure: MAX_NUM_ORDER_LISTS")
-        cids = [p.client_order_id for p in ([working] if working else []) + legs if p and p.client_order_id]
-        if len(set(cids)) != len(cids):
-            raise rejected("Duplicate order sent.")
-        last = state.book(symbol).last_price
-        if len(legs) == 2:
-            check_oco(legs[0].side, legs[0], legs[1], last if kind == "OCO" else None)
-            # the stop-loss leg first
-            if legs[0].type in _LIMIT_LEGS:
-                legs = [legs[1], legs[0]]
-        opo = kind in ("OPO", "OPOCO")
-        if opo:
-            assert working is not None
-            if working.side != BUY:
-                raise SimError(-1222, "Working order in an OPO list must be a bid.")
-            if any(p.side != SELL for p in legs):
-                raise SimError(-1223, "Pending orders in an OPO list must be asks.")
-            # validated as if the pending legs sold what the working leg buys; sized when placed
-            legs = [_with_qty(p, working.quantity) for p in legs]
-        work: Order | None = None
-        if working is not None:
-            if working.type not in ("LIMIT", "LIMIT_MAKER"):
-                raise SimError(-1158, "Order type not supported in OCO.")
-            work = prepare(state, acct, spec, working).order
+        legs = arrange_legs(kind, legs, working, state.book(symbol).last_price)
+        opo = kind in OPO_KINDS
+        work = prepare(state, acct, spec, working).order if working is not None else None
         orders = [prepare(state, acct, spec, p, check_funds=working is None).order for p in legs]
         now = state.clock_ms()
         lst = OrderList(
@@ -406,10 +348,6 @@ class OrderLists:
         ]
         picked = picked[:limit] if from_id is not None and start is None and end is None else picked[-limit:]
         return [lst.snapshot() for lst in picked]
-
-
-def _with_qty(p: OrderParams, qty: Decimal | None) -> OrderParams:
-    return replace(p, quantity=qty)
 
 
 def _reason(err: SimError) -> str:

@@ -67,8 +67,7 @@ class EngineQueries:
     def get_order(
         self, account_id: str, symbol: str, *, order_id: int | None = None, orig_client_order_id: str | None = None
     ) -> OrderSnapshot:
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         order = acct.find(symbol, order_id, orig_client_order_id)
         if order is None:
             raise _no_such_order()
@@ -96,8 +95,7 @@ class EngineQueries:
         limit: int = 500,
     ) -> list[OrderSnapshot]:
         """Orders of one symbol, oldest first: from `order_id` on, else the most recent `limit`."""
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         return [o.snapshot() for o in acct.order_history(symbol, order_id, start_time, end_time, limit)]
 
     def my_trades(
@@ -112,15 +110,13 @@ class EngineQueries:
         limit: int = 500,
     ) -> list[AccountTrade]:
         """Trades of one symbol, oldest first: from `from_id` on, else the most recent `limit`."""
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         return acct.trade_history(symbol, order_id, start_time, end_time, from_id, limit)
 
     def order_amendments(
         self, account_id: str, symbol: str, order_id: int, *, from_execution_id: int | None = None, limit: int = 500
     ) -> list[Amendment]:
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         if acct.find(symbol, order_id, None) is None:
             raise _no_such_order()
         picked = [
@@ -143,8 +139,7 @@ class EngineQueries:
         limit: int = 500,
     ) -> list[PreventedMatch]:
         """myPreventedMatches: by preventedMatchId, or by orderId (from fromPreventedMatchId on)."""
-        acct = self.state.account(account_id)
-        self.state.spec(symbol)
+        acct = self.state.account_for(account_id, symbol)
         mine = [m for m in acct.prevented if m.symbol == symbol]
         if prevented_match_id is not None:
             return [m for m in mine if m.match_id == prevented_match_id]

@@ -59,6 +59,13 @@ class EngineState:
         except KeyError:
             raise SimError(-2015, "Invalid API-key, IP, or permissions for action.", 401) from None
 
+    def account_for(self, account_id: str, symbol: str) -> Account:
+        """The account of a request about `symbol`: the account is checked first (-2015), then the
+        symbol (-1121), as every order and query call does."""
+        acct = self.account(account_id)
+        self.spec(symbol)
+        return acct
+
     def has_account(self, account_id: str) -> bool:
         return account_id in self._accounts
 
