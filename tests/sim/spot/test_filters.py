@@ -13,6 +13,8 @@ from tui.sim.spot.filters import (
     first_failure,
     iceberg_parts,
     lot_size,
+    max_num_algo_orders,
+    max_num_order_lists,
     notional,
     price_filter,
     trailing_delta,
@@ -178,6 +180,21 @@ def test_trailing_direction(order_type: str, side: str, above: bool) -> None:
 )
 def test_trailing_delta_edges(side: str, delta: int, failed: str | None) -> None:
     assert trailing_delta(RULES, "STOP_LOSS", side, delta) == failed
+
+
+# -- MAX_NUM_ALGO_ORDERS and MAX_NUM_ORDER_LISTS: open ones per account and symbol -----------------------
+
+
+def test_max_num_algo_orders_edges() -> None:
+    five = replace(RULES, max_num_algo_orders=5)
+    assert max_num_algo_orders(five, 4) is None  # the 5th may open
+    assert max_num_algo_orders(five, 5) == "MAX_NUM_ALGO_ORDERS"
+    assert max_num_algo_orders(replace(RULES, max_num_algo_orders=0), 1000) is None  # no such filter
+
+
+def test_max_num_order_lists_edges() -> None:
+    assert max_num_order_lists(20, 19) is None
+    assert max_num_order_lists(20, 20) == "MAX_NUM_ORDER_LISTS"
 
 
 # -- whole orders: which filter is reported first ------------------------------------------------------

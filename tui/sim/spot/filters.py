@@ -122,6 +122,18 @@ def trailing_delta(rules: SymbolRules, order_type: str, side: str, delta: int) -
     return None if ok else "TRAILING_DELTA"
 
 
+def max_num_algo_orders(rules: SymbolRules, open_algo_orders: int) -> str | None:
+    """MAX_NUM_ALGO_ORDERS: a new algo order fails once the account has `maxNumAlgoOrders` of them open on
+    the symbol (0: no such filter)."""
+    return "MAX_NUM_ALGO_ORDERS" if 0 < rules.max_num_algo_orders <= open_algo_orders else None
+
+
+def max_num_order_lists(limit: int, open_lists: int) -> str | None:
+    """MAX_NUM_ORDER_LISTS: a new list fails once the account has `maxNumOrderLists` open on the symbol
+    (an OTOCO counts as one)."""
+    return "MAX_NUM_ORDER_LISTS" if open_lists >= limit else None
+
+
 def first_failure(
     rules: SymbolRules,
     *,

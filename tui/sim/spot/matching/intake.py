@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.domain.money import ZERO
-from tui.sim.spot.filters import filter_failure, first_failure
+from tui.sim.spot.filters import filter_failure, first_failure, max_num_algo_orders
 from tui.sim.spot.matching import pegs
 from tui.sim.spot.matching.accounts import Account
 from tui.sim.spot.matching.errors import SimError, rejected
@@ -76,8 +76,8 @@ def prepare(
     if failed is not None:
         raise filter_failure(failed)
     conditional = type in CONDITIONAL_TYPES
-    if conditional and 0 < rules.max_num_algo_orders <= acct.count_open(rules.symbol, CONDITIONAL_TYPES):
-        raise SimError(-1013, "Filter failure: MAX_NUM_ALGO_ORDERS")
+    if conditional and (failed := max_num_algo_orders(rules, acct.count_open(rules.symbol, CONDITIONAL_TYPES))):
+        raise filter_failure(failed)
     if p.client_order_id and p.client_order_id in acct.open_ids:
         raise rejected("Duplicate order sent.")
     if p.iceberg_qty is not None:

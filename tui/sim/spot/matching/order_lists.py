@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO, floor_to_step
+from tui.sim.spot.filters import filter_failure, max_num_order_lists
 from tui.sim.spot.matching.accounts import Account
 from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.errors import SimError, rejected
@@ -123,8 +124,9 @@ class OrderLists:
             lst.open and lst.client_id == list_client_order_id for lst in self._of(acct.account_id, symbol)
         ):
             raise rejected("Duplicate order sent.")
-        if sum(1 for lst in self._of(acct.account_id, symbol) if lst.open) >= spec.max_num_order_lists:
-            raise SimError(-1013, "Filter failure: MAX_NUM_ORDER_LISTS")
+        open_lists = sum(1 for lst in self._of(acct.account_id, symbol) if lst.open)
+        if failed := max_num_order_lists(spec.max_num_order_lists, open_lists):
+            raise filter_failure(failed)
         legs = arrange_legs(kind, legs, working, state.book(symbol).last_price)
         opo = kind in OPO_KINDS
         work = prepare(state, acct, spec, working).order if working is not None else None
