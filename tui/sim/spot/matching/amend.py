@@ -59,7 +59,7 @@ def amend_keep_priority(
         raise SimError(-2010, "Duplicate order sent.")
     now = state.clock_ms()
     together = lst.oco_pair(order) if lst is not None else []
-    changed = effects.assets(account_id)
+    effects.touch(account_id)
     result_snap = None
     result_exec = 0
     for leg in together or [order]:
@@ -67,7 +67,7 @@ def amend_keep_priority(
         new_cid = (new_client_order_id or f"amd{state.peek_exec_id():019d}") if leg is order else old_cid
         if new_cid != old_cid:
             acct.rename(leg, new_cid)
-        _reduce(effects, leg, new_qty, now, changed)
+        _reduce(effects, leg, new_qty, now)
         exec_id = state.take_exec_id()
         snap = leg.snapshot(orig_client_order_id=old_cid)
         effects.emit(OrderUpdated(account_id, snap, "REPLACED", None, exec_id, now))
@@ -86,7 +86,7 @@ def amend_keep_priority(
     return AmendResult(result_snap, result_exec, now, list_snap)
 
 
-def _reduce(effects: Effects, order: Order, new_qty: Decimal, now: int, changed: set[str]) -> None:
+def _reduce(effects: Effects, order: Order, new_qty: Decimal, now: int) -> None:
     """Lower the order's quantity in place: its level total shrinks, its queue position stays."""
     state = effects.state
     acct = state.account(order.account_id)
@@ -98,7 +98,7 @@ def _reduce(effects: Effects, order: Order, new_qty: Decimal, now: int, changed:
     release = min(cut, order.remaining)
     order.orig_qty = new_qty
     if order.locked:
-        acct.release(order, rules, release, changed)
+        effects.touch(order.account_id, acct.release(order, rules, release))
     on_book = order.is_working and not order.pending and not order.list_waiting
     if on_book:
         book = state.book(order.symbol)
@@ -117,4 +117,4 @@ def _reduce(effects: Effects, order: Order, new_qty: Decimal, now: int, changed:
         if order.pending:
             state.book(order.symbol).stops.remove(order)
         order.list_waiting = False
-        acct.close(order, rules, changed)
+        effects.touch(order.account_id, acct.close(order, rules))

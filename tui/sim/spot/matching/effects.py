@@ -46,6 +46,12 @@ class Effects:
         """The assets of `account_id` touched so far: the set to add to (the `Account` methods take it)."""
         return self.touched.setdefault(account_id, set())
 
+    def touch(self, account_id: str, *assets: str | None) -> None:
+        """Note that these assets of the account changed (None: none did); the account counts as touched
+        from now on, which fixes where its BalancesChanged comes."""
+        touched = self.assets(account_id)
+        touched.update(a for a in assets if a is not None)
+
     def order_updated(
         self, order: Order, exec_type: str, fill: Fill | None, now: int, prevented: PreventedMatch | None = None
     ) -> None:

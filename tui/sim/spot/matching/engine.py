@@ -237,7 +237,8 @@ class Engine(EngineQueries):
             done = self.lists.cancel(effects, acct, order.order_list_id, new_client_order_id, now)
             self.publish(effects)
             return next(o for o in done.orders if o.order_id == order.order_id)
-        snap = remove_order(effects, order, now, effects.assets(account_id), new_client_order_id=new_client_order_id)
+        snap, freed = remove_order(effects, order, now, new_client_order_id=new_client_order_id)
+        effects.touch(account_id, freed)
         effects.touched_balances(now)
         self.publish(effects)
         return snap
@@ -264,7 +265,9 @@ class Engine(EngineQueries):
             if order.order_list_id >= 0:
                 lists.append(self.lists.cancel(effects, acct, order.order_list_id, None, now))
             else:
-                singles.append(remove_order(effects, order, now, changed))
+                snap, freed = remove_order(effects, order, now)
+                singles.append(snap)
+                changed.update([freed] if freed else [])
         if changed:
             effects.balances_changed(account_id, changed, now)
         self.publish(effects)

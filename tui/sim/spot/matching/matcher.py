@@ -44,7 +44,7 @@ def rest(effects: Effects, book: Book, order: Order, now: int) -> None:
     effects.level_changed(book, order.symbol, own_side.name, order.price, total, now)
 
 
-def finish_off_book(state: EngineState, order: Order, now: int, assets: set[str], exhausted: bool = False) -> bool:
+def finish_off_book(effects: Effects, order: Order, now: int, exhausted: bool = False) -> bool:
     """An order that will not rest is done: what is left of it expires (as does a quoteOrderQty order
     that ran out of book). Whether it expired (the caller reports that)."""
     expired = order.remaining > 0 or exhausted
@@ -53,7 +53,8 @@ def finish_off_book(state: EngineState, order: Order, now: int, assets: set[str]
         order.update_time = now
         order.expiry_reason = EXPIRY_REASONS.get(order.tif, "INSUFFICIENT_LIQUIDITY")
     order.is_working = False
-    state.account(order.account_id).close(order, state.rules(order.symbol), assets)
+    state = effects.state
+    effects.touch(order.account_id, state.account(order.account_id).close(order, state.rules(order.symbol)))
     return expired
 
 
@@ -76,9 +77,9 @@ class Matcher:
         if not order.order_id:
             state.assign_order_id(order)
         acct.track(order)
-        assets = effects.assets(order.account_id)
+        effects.touch(order.account_id)
         if order.locks and lock:
-            assets.add(acct.lock_for(order, rules))
+            effects.touch(order.account_id, acct.lock_for(order, rules))
         if order.pending:
             order.start_trailing(book.last_price, now)
             book.stops.append(order)
@@ -107,14 +108,14 @@ class Matcher:
         done = Execution()
         if order.tif != "FOK" or opposite.available(limit) >= order.remaining:
             done = self.match(book, rules, order, opposite, limit, now, effects)
-        assets = effects.assets(order.account_id)
+        effects.touch(order.account_id)
         if order.status == "EXPIRED_IN_MATCH":
             order.is_working = False
-            acct.close(order, rules, assets)
+            effects.touch(order.account_id, acct.close(order, rules))
         elif order.remaining > 0 and not market and order.tif == "GTC":
             order.is_working = True
             rest(effects, book, order, now)
-        elif finish_off_book(self.state, order, now, assets, exhausted):
+        elif finish_off_book(effects, order, now, exhausted):
             effects.order_updated(order, "EXPIRED", None, now)
         if order.order_list_id >= 0:
             self.lists.sync(order, now, effects)
@@ -169,7 +170,7 @@ class Matcher:
             effects.order_updated(maker, "TRADE", maker_fill, now)
             effects.order_updated(taker, "TRADE", taker_fill, now)
             if maker.remaining == 0:
-                self.state.account(maker.account_id).close(maker, rules, effects.assets(maker.account_id))
+                effects.touch(maker.account_id, self.state.account(maker.account_id).close(maker, rules))
             if maker.order_list_id >= 0:
                 self.lists.sync(maker, now, effects)
             done.fills.append(taker_fill)
@@ -200,7 +201,7 @@ class Matcher:
             if order.order_list_id >= 0:
                 self.lists.on_fill(order, qty, commission, fee_asset, effects)
             self.state.add_commission(fee_asset, commission)
-            effects.assets(order.account_id).update((rules.base_asset, rules.quote_asset))
+            effects.touch(order.account_id, rules.base_asset, rules.quote_asset)
             fill = Fill(price, qty, quote, commission, fee_asset, trade_id, is_maker, now)
             fills.append(fill)
             if acct.keep_history:

@@ -190,11 +190,11 @@ class OrderLists:
                 self.deferred.append(lst)
                 return
             acct = self.state.account(lst.account_id)
-            assets = effects.assets(lst.account_id)
-            self._release(lst, acct, assets)
+            effects.touch(lst.account_id, self._release(lst, acct))
             for leg in lst.pending:
                 if leg.status in OPEN_STATUSES:
-                    remove_order(effects, leg, now, assets, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
+                    expired = remove_order(effects, leg, now, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
+                    effects.touch(lst.account_id, expired.freed)
         self._close_if_done(lst, now, effects)
 
     def run_deferred(self, matcher: Matcher, now: int, effects: Effects) -> bool:
@@ -209,10 +209,10 @@ class OrderLists:
     def _activate(self, matcher: Matcher, lst: OrderList, now: int, effects: Effects) -> None:
         acct = self.state.account(lst.account_id)
         rules = self.state.rules(lst.symbol)
-        assets = effects.assets(lst.account_id)
+        effects.touch(lst.account_id)
         if lst.opo:
             qty = floor_to_step(lst.reserved, rules.step_size)
-            self._release(lst, acct, assets)
+            effects.touch(lst.account_id, self._release(lst, acct))
             for leg in lst.pending:
                 leg.orig_qty = qty
         paired = len(lst.pending) == 2
@@ -229,7 +229,7 @@ class OrderLists:
                 for other in lst.pending:
                     other.list_waiting = False
                     other.status, other.expiry_reason, other.is_working = "EXPIRED", "REJECTED", False
-                    acct.close(other, rules, assets)
+                    effects.touch(lst.account_id, acct.close(other, rules))
                     effects.order_updated(other, "EXPIRED", None, now)
                 lst.status_type, lst.order_status, lst.reject_reason = "RESPONSE", "REJECT", _reason(err)
                 self._emit(lst, now, effects)
@@ -248,17 +248,20 @@ class OrderLists:
         self._close_if_done(lst, now, effects)
 
     def _expire_partners(self, lst: OrderList, order: Order, now: int, effects: Effects) -> None:
-        assets = effects.assets(lst.account_id)
+        effects.touch(lst.account_id)
         for other in lst.oco_pair(order):
             if other is not order and other.status in OPEN_STATUSES:
-                remove_order(effects, other, now, assets, status="EXPIRED", reason="OCO_TRIGGER")
+                expired = remove_order(effects, other, now, status="EXPIRED", reason="OCO_TRIGGER")
+                effects.touch(lst.account_id, expired.freed)
 
-    def _release(self, lst: OrderList, acct: Account, assets: set[str]) -> None:
-        if lst.reserved:
-            asset = self.state.rules(lst.symbol).base_asset
-            acct.move_to_locked(asset, -lst.reserved)
-            lst.reserved = ZERO
-            assets.add(asset)
+    def _release(self, lst: OrderList, acct: Account) -> str | None:
+        """OPO: give back the bought base held for the pending legs; the asset, None if none was held."""
+        if not lst.reserved:
+            return None
+        asset = self.state.rules(lst.symbol).base_asset
+        acct.move_to_locked(asset, -lst.reserved)
+        lst.reserved = ZERO
+        return asset
 
     def _close_if_done(self, lst: OrderList, now: int, effects: Effects) -> None:
         if lst.open and all(o.status not in OPEN_STATUSES for o in lst.legs):
@@ -295,14 +298,16 @@ class OrderLists:
         lst = self.lists.get(list_id)
         if lst is None or lst.account_id != acct.account_id or not lst.open:
             raise SimError(-2011, "Unknown order list sent.")
-        assets: set[str] = set()
-        self._release(lst, acct, assets)
+        freed = [self._release(lst, acct)]
         reports = []
         for leg in lst.legs:
             if leg.status in OPEN_STATUSES:
-                reports.append(remove_order(effects, leg, now, assets, new_client_order_id=new_client_id))
+                report, asset = remove_order(effects, leg, now, new_client_order_id=new_client_id)
+                reports.append(report)
+                freed.append(asset)
             else:
                 reports.append(leg.snapshot())
+        assets = {a for a in freed if a is not None}
         lst.status_type, lst.order_status, lst.time = "ALL_DONE", "ALL_DONE", now
         if new_client_id:
             lst.client_id = new_client_id

@@ -27,7 +27,7 @@ from tui.sim.spot.matching.errors import SimError, mandatory, not_required, reje
 from tui.sim.spot.matching.orders import Order, OrderParams
 
 if TYPE_CHECKING:
-    from tui.sim.spot.matching.accounts import Account
+    pass
 
 PEG_PRICE_TYPES = ("PRIMARY_PEG", "MARKET_PEG")
 PEG_OFFSET_TYPES = ("PRICE_LEVEL",)
@@ -103,20 +103,16 @@ def mark(order: Order, p: OrderParams, pegged_price: Decimal | None) -> None:
         order.price = order.pegged_price = pegged_price
 
 
-def peg_at_trigger(book: Book, rules: SymbolRules, order: Order, acct: Account, assets: set[str]) -> str:
+def peg_at_trigger(book: Book, rules: SymbolRules, order: Order) -> str:
     """Take the peg of a fired stop-limit order; "" if it may go to work, else its expiry reason.
 
-    A BUY gives back what it locked at the sent price (if any), so the trigger locks again at the
-    pegged price (or rejects the order if the account cannot pay for it any more)."""
+    A BUY that may go to work then gives back what it locked at the sent price (if any), so the trigger
+    locks again at the pegged price (or rejects the order if the account cannot pay for it any more)."""
     price = peg_price(book, order.side, order.peg_price_type, order.peg_offset_value)
     if price is None:
         return "INSUFFICIENT_LIQUIDITY"
     iceberg = order.iceberg_qty if order.iceberg_qty > 0 else None
     if _filter_error(rules, order.type, order.side, price, order.orig_qty, iceberg) is not None:
         return "REJECTED"
-    if order.side == "BUY" and order.locked > 0:
-        acct.move_to_locked(rules.quote_asset, -order.locked)
-        order.locked = ZERO
-        assets.add(rules.quote_asset)
     order.price = order.pegged_price = price
     return ""

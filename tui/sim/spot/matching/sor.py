@@ -264,11 +264,11 @@ def _run(
     state = matcher.state
     rules = spec.rules
     now = order.time
-    assets = effects.assets(acct.account_id)
+    effects.touch(acct.account_id)
     state.assign_order_id(order)
     acct.track(order)
     if order.locks:
-        assets.add(acct.lock_for(order, rules))
+        effects.touch(acct.account_id, acct.lock_for(order, rules))
     # Where the order starts: at SOR if there is anything to route, else straight on its own book.
     _emit(effects, order, "NEW", None, now, SOR_FLOOR if plan or not _rests(order) else EXCHANGE_FLOOR)
     allocations: list[Allocation] = []
@@ -280,7 +280,7 @@ def _run(
     if order.remaining > 0 and _rests(order):
         floor = EXCHANGE_FLOOR
         rest(effects, state.book(rules.symbol), order, now)
-    elif finish_off_book(state, order, now, assets):
+    elif finish_off_book(effects, order, now):
         _emit(effects, order, "EXPIRED", None, now, SOR_FLOOR)
     for name in dict.fromkeys([rules.symbol, *(s for s, _, _ in plan)]):
         matcher.settle(name, now, effects)
@@ -334,7 +334,7 @@ def _allocate(
     order.record_fill(qty, quote, now)
     commission, fee_asset = acct.settle(order, rules, qty, quote, False)
     effects.state.add_commission(fee_asset, commission)
-    effects.assets(acct.account_id).update((rules.base_asset, rules.quote_asset))
+    effects.touch(acct.account_id, rules.base_asset, rules.quote_asset)
     allocation = Allocation(
         rules.symbol, ledger.next_id(rules.symbol), order.order_id, order.order_list_id, price, qty, quote,
         commission, fee_asset, now, order.side == BUY,

@@ -52,10 +52,10 @@ def prevent(
     acct = effects.state.account(taker.account_id)
     if acct.keep_history:
         acct.prevented.append(match)
-    assets = effects.assets(taker.account_id)
+    effects.touch(taker.account_id)
     if maker_q > 0:
         shown = maker.display
-        _expire_part(acct, rules, maker, maker_q, match, now, assets)
+        _expire_part(effects, acct, rules, maker, maker_q, match, now)
         level = opposite.levels[price]
         if maker.remaining == 0:
             level.popleft()
@@ -75,20 +75,20 @@ def prevent(
         if maker.remaining == 0:
             lists.sync(maker, now, effects)
     if taker_q > 0:
-        _expire_part(acct, rules, taker, taker_q, match, now, assets)
+        _expire_part(effects, acct, rules, taker, taker_q, match, now)
         effects.order_updated(taker, "TRADE_PREVENTION", None, now, match)
     return match
 
 
 def _expire_part(
-    acct: Account, rules: SymbolRules, order: Order, qty: Decimal, match: PreventedMatch, now: int,
-    assets: set[str],
+    effects: Effects, acct: Account, rules: SymbolRules, order: Order, qty: Decimal, match: PreventedMatch,
+    now: int,
 ) -> None:  # fmt: skip
     order.prevented_qty += qty
     order.prevented_match_id = match.match_id
     order.update_time = now
-    acct.release(order, rules, qty, assets)
+    effects.touch(acct.account_id, acct.release(order, rules, qty))
     if order.remaining == 0:
         order.status = "EXPIRED_IN_MATCH"
         order.is_working = False
-        acct.close(order, rules, assets)
+        effects.touch(acct.account_id, acct.close(order, rules))

@@ -43,16 +43,18 @@ def run_triggers(matcher: Matcher, book: Book, rules: SymbolRules, now: int, eff
 def trigger(matcher: Matcher, book: Book, rules: SymbolRules, order: Order, now: int, effects: Effects) -> None:
     """Put a fired conditional order to work (an OCO leg first expires its partner and takes the lock)."""
     acct = matcher.state.account(order.account_id)
-    assets = effects.assets(order.account_id)
+    effects.touch(order.account_id)
     order.pending = False
     order.update_time = now
     if order.order_list_id >= 0:
         matcher.lists.leg_activated(order, now, effects)
     if order.peg_price_type:  # a pegged stop-limit order takes its price now (`pegs`)
-        reason = peg_at_trigger(book, rules, order, acct, assets)
+        reason = peg_at_trigger(book, rules, order)
         if reason:
             _reject(matcher, order, rules, now, effects, reason)
             return
+        if order.side == "BUY":  # it locks again below, at the pegged price
+            effects.touch(order.account_id, acct.unlock(order, rules))
     if not order.locks:  # a BUY stop-market order: can the account pay for it now?
         cost = book.opposite(order.side).cost(order.remaining)[1]
         if cost > acct.free.get(rules.quote_asset, ZERO):
@@ -62,7 +64,7 @@ def trigger(matcher: Matcher, book: Book, rules: SymbolRules, order: Order, now:
         if not acct.can_lock(order, rules):
             _reject(matcher, order, rules, now, effects)
             return
-        assets.add(acct.lock_for(order, rules))
+        effects.touch(order.account_id, acct.lock_for(order, rules))
     order.working_time = now
     order.is_working = True
     effects.order_updated(order, "NEW", None, now)
@@ -73,6 +75,6 @@ def _reject(
     matcher: Matcher, order: Order, rules: SymbolRules, now: int, effects: Effects, reason: str = "REJECTED"
 ) -> None:
     order.status, order.expiry_reason, order.is_working = "EXPIRED", reason, False
-    matcher.state.account(order.account_id).close(order, rules, effects.assets(order.account_id))
+    effects.touch(order.account_id, matcher.state.account(order.account_id).close(order, rules))
     effects.order_updated(order, "EXPIRED", None, now)
     matcher.lists.sync(order, now, effects)
