@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tui.domain.spot.filters import check_order
+from tui.sim.spot.filters import first_failure
 from tui.sim.spot.matching.engine import Engine, SimError
 from tui.sim.spot.matching.pegs import peg_price
 from tui.sim.spot.symbols import default_specs
@@ -49,7 +49,7 @@ def usdt(engine: Engine) -> tuple[D, D]:
 def test_peg_price_walks_existing_levels(engine: Engine) -> None:
     for price in ("100", "99", "97"):
         rest(engine, "BUY", price, D("1"))
-    book = engine._books["BTCUSDT"]
+    book = engine.state.book("BTCUSDT")
     assert [peg_price(book, "BUY", "PRIMARY_PEG", n) for n in (None, 0, 1, 2, 3)] == [
         D("100"), D("100"), D("99"), D("97"), None,
     ]  # fmt: skip
@@ -137,12 +137,13 @@ def test_symbol_without_peg_instructions_refuses(engine: Engine) -> None:
     assert (err.value.code, err.value.msg) == (-2010, "Pegged orders are not supported for this symbol.")
 
 
-def test_check_order_lets_a_pegged_order_go_without_price() -> None:
+def test_filters_let_a_pegged_order_go_without_price() -> None:
     rules = default_specs()[0].rules
-    kw = dict(order_type="LIMIT", price=None, quantity=D("0.001"), quote_order_qty=None, reference_price=None)
-    assert not check_order(rules, **kw).ok  # type: ignore[arg-type]
-    assert check_order(rules, pegged=True, **kw).ok  # type: ignore[arg-type]
-    bad_qty = {**kw, "quantity": D("0.0000001")}
-    assert check_order(rules, pegged=True, **bad_qty).for_field("quantity") is not None  # type: ignore[arg-type]
-    bad_price = {**kw, "price": D("0.001")}
-    assert check_order(rules, pegged=True, **bad_price).for_field("price") is not None  # type: ignore[arg-type]
+
+    def failed(price: D | None, qty: D, *, pegged: bool) -> str | None:
+        return first_failure(rules, order_type="LIMIT", side="BUY", price=price, quantity=qty, pegged=pegged)
+
+    assert failed(None, D("0.001"), pegged=False) == "PRICE_FILTER"
+    assert failed(None, D("0.001"), pegged=True) is None
+    assert failed(None, D("0.0000001"), pegged=True) == "LOT_SIZE"
+    assert failed(D("0.001"), D("0.001"), pegged=True) == "PRICE_FILTER"

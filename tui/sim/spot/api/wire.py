@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.domain.money import fmt
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.events import DEFAULT_MAX_NUM_ORDER_AMENDS, DEFAULT_MAX_NUM_ORDER_LISTS
 
 Json = dict[str, Any]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.book import BookSide
 from tui.sim.spot.matching.errors import INSUFFICIENT, SimError, rejected
 from tui.sim.spot.matching.events import AccountTrade, Amendment, PreventedMatch
@@ -111,17 +111,18 @@ class Account:
         order.locked = amount
         return asset
 
-    def release(self, order: Order, rules: SymbolRules, qty: Decimal, changed: set[str]) -> None:
-        """Unlock what `qty` of a locking order reserved (quantity that will now never execute)."""
+    def release(self, order: Order, rules: SymbolRules, qty: Decimal) -> str | None:
+        """Unlock what `qty` of a locking order reserved (quantity that will now never execute); the asset
+        whose balance changed, None if none."""
         if not order.locks or qty <= 0:
-            return
+            return None
         amount = order.price * qty if order.side == BUY else qty
         amount = min(amount, order.locked)
         asset = rules.quote_asset if order.side == BUY else rules.base_asset
         self.locked[asset] -= amount
         self.free[asset] += amount
         order.locked -= amount
-        changed.add(asset)
+        return asset
 
     def settle(
         self, order: Order, rules: SymbolRules, qty: Decimal, quote: Decimal, is_maker: bool
@@ -169,18 +170,24 @@ class Account:
         self.open_ids[new_client_order_id] = order.order_id
         self.last_client_ids[(order.symbol, new_client_order_id)] = order.order_id
 
-    def close(self, order: Order, rules: SymbolRules, changed: set[str]) -> None:
-        """Release what the order still locks and forget it if the account keeps no history."""
-        if order.locked:
-            asset = rules.quote_asset if order.side == BUY else rules.base_asset
-            self.locked[asset] -= order.locked
-            self.free[asset] += order.locked
-            order.locked = ZERO
-            changed.add(asset)
+    def unlock(self, order: Order, rules: SymbolRules) -> str | None:
+        """Give back everything the order still locks; the asset whose balance changed, None if none."""
+        if not order.locked:
+            return None
+        asset = rules.quote_asset if order.side == BUY else rules.base_asset
+        self.locked[asset] -= order.locked
+        self.free[asset] += order.locked
+        order.locked = ZERO
+        return asset
+
+    def close(self, order: Order, rules: SymbolRules) -> str | None:
+        """The order is done: `unlock` it (returning the same) and forget it if the account keeps no history."""
+        asset = self.unlock(order, rules)
         self.open_ids.pop(order.client_order_id, None)
         if not self.keep_history:
             self.orders.pop(order.order_id, None)
             self.last_client_ids.pop((order.symbol, order.client_order_id), None)
+        return asset
 
     def find(self, symbol: str, order_id: int | None, client_id: str | None) -> Order | None:
         """The order with `order_id`, else the latest with client id `client_id`, if it is of `symbol`."""

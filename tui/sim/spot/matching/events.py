@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 
 DEFAULT_MAX_NUM_ORDER_LISTS = 20
 DEFAULT_MAX_NUM_ORDER_AMENDS = 10

@@ -19,30 +19,25 @@ Rules the simulator keeps (web-socket-api.md "Order lists", user-data-stream.md)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO, floor_to_step
+from tui.sim.spot.filters import filter_failure, max_num_order_lists
 from tui.sim.spot.matching.accounts import Account
+from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.errors import SimError, rejected
-from tui.sim.spot.matching.events import (
-    Fill,
-    ListStatusChanged,
-    OrderListSnapshot,
-    PlaceListResult,
-    PreventedMatch,
-    SymbolSpec,
-)
-from tui.sim.spot.matching.orders import BUY, OPEN_STATUSES, SELL, Order, OrderParams
+from tui.sim.spot.matching.events import Fill, ListStatusChanged, OrderListSnapshot, PlaceListResult, SymbolSpec
+from tui.sim.spot.matching.intake import prepare
+from tui.sim.spot.matching.list_requests import KINDS, OPO_KINDS, arrange_legs
+from tui.sim.spot.matching.orders import BUY, OPEN_STATUSES, Order, OrderParams
+from tui.sim.spot.matching.removal import remove_order
+from tui.sim.spot.matching.state import EngineState
 
 if TYPE_CHECKING:
-    from tui.sim.spot.matching.engine import Engine
-
-KINDS = ("OCO", "OTO", "OTOCO", "OPO", "OPOCO")
-_LIMIT_LEGS = ("LIMIT_MAKER", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
-_STOP_LEGS = ("STOP_LOSS", "STOP_LOSS_LIMIT")
+    from tui.sim.spot.matching.matcher import Matcher
 
 
 @dataclass(eq=False)
@@ -71,7 +66,7 @@ class OrderList:
 
     @property
     def opo(self) -> bool:
-        return self.kind in ("OPO", "OPOCO")
+        return self.kind in OPO_KINDS
 
     @property
     def open(self) -> bool:
@@ -93,46 +88,14 @@ class OrderList:
         )  # fmt: skip
 
 
-def check_oco(side: str, above: OrderParams, below: OrderParams, last: Decimal | None) -> None:
-    """Types, sides and the price relation of an OCO pair (web-socket-api.md orderList.place.oco)."""
-    if above.type not in (*_LIMIT_LEGS, *_STOP_LEGS) or below.type not in (
-        *_STOP_LEGS,
-        "TAKE_PROFIT",
-        "TAKE_PROFIT_LIMIT",
-        "LIMIT_MAKER",
-    ):
-        raise SimError(-1158, "Order type not supported in OCO.")
-    if (above.type in _LIMIT_LEGS) == (below.type in _LIMIT_LEGS):
-        if above.type in _LIMIT_LEGS:
-            raise SimError(-1168, "At least one OCO order must be contingent.")
-        raise SimError(-1158, "Order type not supported in OCO.")
-    if above.quantity != below.quantity:
-        raise SimError(-1158, "Order type not supported in OCO.")
-    # which leg must be where: BUY limit/take-profit below, stop above; SELL the other way round
-    if side == BUY:
-        if above.type in _LIMIT_LEGS:
-            raise SimError(-1165 if above.type == "LIMIT_MAKER" else -1198,
-                           "A limit order in a buy OCO must be below." if above.type == "LIMIT_MAKER"
-                           else "A take profit order in a buy OCO must be below.")  # fmt: skip
-    elif below.type in _LIMIT_LEGS:
-        raise SimError(-1166 if below.type == "LIMIT_MAKER" else -1199,
-                       "A limit order in a sell OCO must be above." if below.type == "LIMIT_MAKER"
-                       else "A take profit order in a sell OCO must be above.")  # fmt: skip
-    if last is None:
-        return
-    hi = above.stop_price if above.type != "LIMIT_MAKER" else above.price
-    lo = below.stop_price if below.type != "LIMIT_MAKER" else below.price
-    if hi is None or lo is None:
-        return  # a trailing leg without stopPrice starts from the last price
-    if not lo < last < hi:
-        raise rejected("The relationship of the prices for the orders is not correct.")
-
-
 class OrderLists:
-    """Every order list of one engine: placing, the reactions of legs to fills, canceling, queries."""
+    """Every order list of one engine: placing, the reactions of legs to fills, canceling, queries.
 
-    def __init__(self, engine: Engine) -> None:
-        self.eng = engine
+    Placing a list, and placing the pending legs a fill released, put orders to work: those calls take
+    the engine's `Matcher`; everything else acts on the `EngineState` through the call's `Effects`."""
+
+    def __init__(self, state: EngineState) -> None:
+        self.state = state
         self.lists: dict[int, OrderList] = {}
         self.next_id = 1
         self.deferred: list[OrderList] = []  # working legs filled mid-match; pending legs go next
@@ -141,6 +104,8 @@ class OrderLists:
 
     def place(
         self,
+        matcher: Matcher,
+        effects: Effects,
         acct: Account,
         spec: SymbolSpec,
         kind: str,
@@ -151,7 +116,7 @@ class OrderLists:
     ) -> PlaceListResult:
         """Validate and place a list: OCO `legs` = [above, below]; OTO `legs` = [pending]; OTOCO
         `legs` = [above, below] pending; OPO / OPOCO the same with quantity None on the pending legs."""
-        eng = self.eng
+        state = self.state
         symbol = spec.symbol
         if kind not in KINDS:
             raise SimError(-1130, "Data sent for parameter 'contingencyType' is not valid.")
@@ -159,33 +124,14 @@ class OrderLists:
             lst.open and lst.client_id == list_client_order_id for lst in self._of(acct.account_id, symbol)
         ):
             raise rejected("Duplicate order sent.")
-        if sum(1 for lst in self._of(acct.account_id, symbol) if lst.open) >= spec.max_num_order_lists:
-            raise SimError(-1013, "Filter failure: MAX_NUM_ORDER_LISTS")
-        cids = [p.client_order_id for p in ([working] if working else []) + legs if p and p.client_order_id]
-        if len(set(cids)) != len(cids):
-            raise rejected("Duplicate order sent.")
-        last = eng.last_price(symbol)
-        if len(legs) == 2:
-            check_oco(legs[0].side, legs[0], legs[1], last if kind == "OCO" else None)
-            # the stop-loss leg first
-            if legs[0].type in _LIMIT_LEGS:
-                legs = [legs[1], legs[0]]
-        opo = kind in ("OPO", "OPOCO")
-        if opo:
-            assert working is not None
-            if working.side != BUY:
-                raise SimError(-1222, "Working order in an OPO list must be a bid.")
-            if any(p.side != SELL for p in legs):
-                raise SimError(-1223, "Pending orders in an OPO list must be asks.")
-            # validated as if the pending legs sold what the working leg buys; sized when placed
-            legs = [_with_qty(p, working.quantity) for p in legs]
-        work: Order | None = None
-        if working is not None:
-            if working.type not in ("LIMIT", "LIMIT_MAKER"):
-                raise SimError(-1158, "Order type not supported in OCO.")
-            work, _ = eng._prepare(acct, spec, working)
-        orders = [eng._prepare(acct, spec, p, check_funds=working is None)[0] for p in legs]
-        now = eng.clock_ms()
+        open_lists = sum(1 for lst in self._of(acct.account_id, symbol) if lst.open)
+        if failed := max_num_order_lists(spec.max_num_order_lists, open_lists):
+            raise filter_failure(failed)
+        legs = arrange_legs(kind, legs, working, state.book(symbol).last_price)
+        opo = kind in OPO_KINDS
+        work = prepare(state, acct, spec, working).order if working is not None else None
+        orders = [prepare(state, acct, spec, p, check_funds=working is None).order for p in legs]
+        now = state.clock_ms()
         lst = OrderList(
             self.next_id, acct.account_id, symbol, kind, list_client_order_id or f"list{self.next_id:019d}",
             [*([work] if work else []), *orders], work, orders if work else [], now,
@@ -193,54 +139,47 @@ class OrderLists:
         self.next_id += 1
         self.lists[lst.list_id] = lst
         for order in lst.legs:
-            eng._new_id(order)
+            state.assign_order_id(order)
             order.order_list_id = lst.list_id
-        changed: dict[str, set[str]] = {acct.account_id: set()}
-        fills: list[Fill] = []
-        prevented: list[PreventedMatch] = []
         if work is None:
             for order in orders:
-                eng._submit(order, now, fills, prevented, changed, lock=not order.pending)
+                matcher.submit(order, now, effects, lock=not order.pending)
         else:
             for order in orders:
                 order.list_waiting, order.status, order.is_working, order.working_time = True, "PENDING_NEW", False, -1
                 if opo:
                     order.orig_qty = ZERO
                 acct.track(order)
-            eng._submit(work, now, fills, prevented, changed)
-            lst.fills[work.order_id] = fills
+            lst.fills[work.order_id] = matcher.submit(work, now, effects).fills
             for order in orders:
-                eng._emit_order(order, "NEW", None, now)
-        self._status(lst, now)
+                effects.order_updated(order, "NEW", None, now)
+        self._status(lst, now, effects)
         result = PlaceListResult(lst.snapshot(), MappingProxyType({oid: tuple(f) for oid, f in lst.fills.items()}))
-        eng._settle(eng._books[symbol], spec.rules, now, changed)
-        eng._emit_changed_balances(changed, now)
-        eng._flush()
+        matcher.settle(symbol, now, effects)
+        effects.touched_balances(now)
         return result
 
     # -- legs reacting to the book ------------------------------------------------------------------
 
-    def on_fill(
-        self, order: Order, qty: Decimal, commission: Decimal, fee_asset: str, changed: dict[str, set[str]]
-    ) -> None:
+    def on_fill(self, order: Order, qty: Decimal, commission: Decimal, fee_asset: str, effects: Effects) -> None:
         """A leg traded `qty`: an OCO partner expires; an OPO working leg holds back what it bought."""
         lst = self.lists.get(order.order_list_id)
         if lst is None or not lst.open:
             return
         if lst.opo and order is lst.working and not lst.activated:
-            rules = self.eng.specs[lst.symbol].rules
+            rules = self.state.rules(lst.symbol)
             received = qty - (commission if fee_asset == rules.base_asset else ZERO)
-            self.eng._accounts[lst.account_id].move_to_locked(rules.base_asset, received)
+            self.state.account(lst.account_id).move_to_locked(rules.base_asset, received)
             lst.reserved += received
-        self._expire_partners(lst, order, order.update_time, changed)
+        self._expire_partners(lst, order, order.update_time, effects)
 
-    def leg_activated(self, order: Order, now: int, changed: dict[str, set[str]]) -> None:
+    def leg_activated(self, order: Order, now: int, effects: Effects) -> None:
         """An OCO leg fired: its partner expires before it starts working."""
         lst = self.lists.get(order.order_list_id)
         if lst is not None and lst.open:
-            self._expire_partners(lst, order, now, changed)
+            self._expire_partners(lst, order, now, effects)
 
-    def sync(self, order: Order, now: int, changed: dict[str, set[str]]) -> None:
+    def sync(self, order: Order, now: int, effects: Effects) -> None:
         """A leg may have finished: start, cancel or expire the pending legs; close the list when done."""
         lst = self.lists.get(order.order_list_id)
         if lst is None or not lst.open:
@@ -250,35 +189,34 @@ class OrderLists:
                 lst.activated = True
                 self.deferred.append(lst)
                 return
-            acct = self.eng._accounts[lst.account_id]
-            assets = changed.setdefault(lst.account_id, set())
-            self._release(lst, acct, assets)
+            acct = self.state.account(lst.account_id)
+            effects.touch(lst.account_id, self._release(lst, acct))
             for leg in lst.pending:
                 if leg.status in OPEN_STATUSES:
-                    self.eng._remove(acct, leg, now, assets, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
-        self._close_if_done(lst, now)
+                    expired = remove_order(effects, leg, now, status="EXPIRED", reason="OTO_PHASE_ONE_EXPIRED")
+                    effects.touch(lst.account_id, expired.freed)
+        self._close_if_done(lst, now, effects)
 
-    def run_deferred(self, now: int, changed: dict[str, set[str]]) -> bool:
+    def run_deferred(self, matcher: Matcher, now: int, effects: Effects) -> bool:
         """Place the pending legs of lists whose working leg filled; False if there were none."""
         if not self.deferred:
             return False
         lists, self.deferred = self.deferred, []
         for lst in lists:
-            self._activate(lst, now, changed)
+            self._activate(matcher, lst, now, effects)
         return True
 
-    def _activate(self, lst: OrderList, now: int, changed: dict[str, set[str]]) -> None:
-        eng = self.eng
-        acct = eng._accounts[lst.account_id]
-        rules = eng.specs[lst.symbol].rules
-        assets = changed.setdefault(lst.account_id, set())
+    def _activate(self, matcher: Matcher, lst: OrderList, now: int, effects: Effects) -> None:
+        acct = self.state.account(lst.account_id)
+        rules = self.state.rules(lst.symbol)
+        effects.touch(lst.account_id)
         if lst.opo:
             qty = floor_to_step(lst.reserved, rules.step_size)
-            self._release(lst, acct, assets)
+            effects.touch(lst.account_id, self._release(lst, acct))
             for leg in lst.pending:
                 leg.orig_qty = qty
         paired = len(lst.pending) == 2
-        book = eng._books[lst.symbol]
+        book = self.state.book(lst.symbol)
         for leg in lst.pending:
             leg.list_waiting = False
             leg.status, leg.update_time = "NEW", now
@@ -291,13 +229,13 @@ class OrderLists:
                 for other in lst.pending:
                     other.list_waiting = False
                     other.status, other.expiry_reason, other.is_working = "EXPIRED", "REJECTED", False
-                    acct.close(other, rules, assets)
-                    eng._emit_order(other, "EXPIRED", None, now)
+                    effects.touch(lst.account_id, acct.close(other, rules))
+                    effects.order_updated(other, "EXPIRED", None, now)
                 lst.status_type, lst.order_status, lst.reject_reason = "RESPONSE", "REJECT", _reason(err)
-                self._emit(lst, now)
+                self._emit(lst, now, effects)
                 lst.reject_reason = "NONE"
                 lst.order_status = "EXECUTING"
-                self._close_if_done(lst, now)
+                self._close_if_done(lst, now, effects)
                 return
             if not leg.pending:
                 leg.working_time = now
@@ -305,70 +243,77 @@ class OrderLists:
         lst.status_type = "EXEC_STARTED"
         for leg in lst.pending:
             if leg.status in OPEN_STATUSES:
-                eng._submit(leg, now, [], [], changed, lock=not (paired and leg.pending))
-        self._status(lst, now)
-        self._close_if_done(lst, now)
+                matcher.submit(leg, now, effects, lock=not (paired and leg.pending))
+        self._status(lst, now, effects)
+        self._close_if_done(lst, now, effects)
 
-    def _expire_partners(self, lst: OrderList, order: Order, now: int, changed: dict[str, set[str]]) -> None:
-        acct = self.eng._accounts[lst.account_id]
-        assets = changed.setdefault(lst.account_id, set())
+    def _expire_partners(self, lst: OrderList, order: Order, now: int, effects: Effects) -> None:
+        effects.touch(lst.account_id)
         for other in lst.oco_pair(order):
             if other is not order and other.status in OPEN_STATUSES:
-                self.eng._remove(acct, other, now, assets, status="EXPIRED", reason="OCO_TRIGGER")
+                expired = remove_order(effects, other, now, status="EXPIRED", reason="OCO_TRIGGER")
+                effects.touch(lst.account_id, expired.freed)
 
-    def _release(self, lst: OrderList, acct: Account, assets: set[str]) -> None:
-        if lst.reserved:
-            asset = self.eng.specs[lst.symbol].rules.base_asset
-            acct.move_to_locked(asset, -lst.reserved)
-            lst.reserved = ZERO
-            assets.add(asset)
+    def _release(self, lst: OrderList, acct: Account) -> str | None:
+        """OPO: give back the bought base held for the pending legs; the asset, None if none was held."""
+        if not lst.reserved:
+            return None
+        asset = self.state.rules(lst.symbol).base_asset
+        acct.move_to_locked(asset, -lst.reserved)
+        lst.reserved = ZERO
+        return asset
 
-    def _close_if_done(self, lst: OrderList, now: int) -> None:
+    def _close_if_done(self, lst: OrderList, now: int, effects: Effects) -> None:
         if lst.open and all(o.status not in OPEN_STATUSES for o in lst.legs):
             lst.status_type, lst.order_status, lst.time = "ALL_DONE", "ALL_DONE", now
-            self._emit(lst, now)
-            if not self.eng._accounts[lst.account_id].keep_history:
+            self._emit(lst, now, effects)
+            if not self.state.account(lst.account_id).keep_history:
                 del self.lists[lst.list_id]
 
-    def _status(self, lst: OrderList, now: int) -> None:
+    def _status(self, lst: OrderList, now: int, effects: Effects) -> None:
         lst.time = now
-        self._emit(lst, now)
+        self._emit(lst, now, effects)
 
-    def _emit(self, lst: OrderList, now: int) -> None:
-        self.eng._emit(ListStatusChanged(lst.account_id, lst.snapshot(), now))
+    @staticmethod
+    def _emit(lst: OrderList, now: int, effects: Effects) -> None:
+        effects.emit(ListStatusChanged(lst.account_id, lst.snapshot(), now))
 
-    def renamed(self, order: Order, now: int) -> OrderListSnapshot | None:
+    def renamed(self, order: Order, now: int, effects: Effects) -> OrderListSnapshot | None:
         """A leg got a new client order id (amend): listStatus UPDATED. The list, if `order` is a leg."""
         lst = self.lists.get(order.order_list_id)
         if lst is None:
             return None
         if lst.open:
             lst.status_type = "UPDATED"
-            self._status(lst, now)
+            self._status(lst, now, effects)
             lst.status_type = "EXEC_STARTED"
         return lst.snapshot()
 
     # -- canceling -------------------------------------------------------------------------------
 
-    def cancel(self, acct: Account, list_id: int, new_client_id: str | None, now: int) -> OrderListSnapshot:
+    def cancel(
+        self, effects: Effects, acct: Account, list_id: int, new_client_id: str | None, now: int
+    ) -> OrderListSnapshot:
         """Cancel every open leg of an open list; the list as it ends (legs as cancel reports)."""
         lst = self.lists.get(list_id)
         if lst is None or lst.account_id != acct.account_id or not lst.open:
             raise SimError(-2011, "Unknown order list sent.")
-        assets: set[str] = set()
-        self._release(lst, acct, assets)
+        freed = [self._release(lst, acct)]
         reports = []
         for leg in lst.legs:
             if leg.status in OPEN_STATUSES:
-                reports.append(self.eng._remove(acct, leg, now, assets, new_client_order_id=new_client_id))
+                report, asset = remove_order(effects, leg, now, new_client_order_id=new_client_id)
+                reports.append(report)
+                freed.append(asset)
             else:
                 reports.append(leg.snapshot())
+        assets = {a for a in freed if a is not None}
         lst.status_type, lst.order_status, lst.time = "ALL_DONE", "ALL_DONE", now
         if new_client_id:
             lst.client_id = new_client_id
-        self._emit(lst, now)
-        if assets:
-            self.eng._emit_balances(acct.account_id, assets, now)
+        self._emit(lst, now, effects)
+        if assets:  # now, not at the end of the call: cancelAll reports each list's balances with it
+            effects.balances_changed(acct.account_id, assets, now)
         snap = lst.snapshot(tuple(reports))
         if not acct.keep_history:
             del self.lists[list_id]
@@ -410,10 +355,6 @@ class OrderLists:
         ]
         picked = picked[:limit] if from_id is not None and start is None and end is None else picked[-limit:]
         return [lst.snapshot() for lst in picked]
-
-
-def _with_qty(p: OrderParams, qty: Decimal | None) -> OrderParams:
-    return replace(p, quantity=qty)
 
 
 def _reason(err: SimError) -> str:

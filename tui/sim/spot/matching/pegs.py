@@ -11,7 +11,8 @@ the stop fires for STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT. From then on the order
 order at that price (it is not re-pegged as the book moves). The order must pass the filters at the
 pegged price, and also at `price` when one was sent; `price` is otherwise only reported back.
 
-Functions of the `Engine` rather than methods, so the matching core stays one readable module.
+Pure functions of a book, a symbol's rules and an order: `intake` prices a pegged order entering the
+book, `triggers` a pegged stop-limit order when it fires.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules, check_order
+from tui.sim.spot.filters import SymbolRules, filter_failure, first_failure
 from tui.sim.spot.matching.book import Book
 from tui.sim.spot.matching.errors import SimError, mandatory, not_required, rejected
 from tui.sim.spot.matching.orders import Order, OrderParams
 
 if TYPE_CHECKING:
-    from tui.sim.spot.matching.accounts import Account
+    pass
 
 PEG_PRICE_TYPES = ("PRIMARY_PEG", "MARKET_PEG")
 PEG_OFFSET_TYPES = ("PRICE_LEVEL",)
@@ -74,17 +75,8 @@ def peg_price(book: Book, side: str, peg_price_type: str, offset: int | None) ->
 def _filter_error(
     rules: SymbolRules, order_type: str, side: str, price: Decimal, quantity: Decimal, iceberg: Decimal | None
 ) -> SimError | None:
-    checked = check_order(
-        rules,
-        order_type=order_type,
-        price=price,
-        quantity=quantity,
-        quote_order_qty=None,
-        reference_price=None,
-        side=side,
-        iceberg_qty=iceberg,
-    )
-    return None if checked.ok else SimError(-1013, f"Filter failure: {checked.failures[0].filter}")
+    failed = first_failure(rules, order_type=order_type, side=side, price=price, quantity=quantity, iceberg_qty=iceberg)
+    return None if failed is None else filter_failure(failed)
 
 
 def entry_price(book: Book, rules: SymbolRules, p: OrderParams) -> Decimal:
@@ -111,20 +103,16 @@ def mark(order: Order, p: OrderParams, pegged_price: Decimal | None) -> None:
         order.price = order.pegged_price = pegged_price
 
 
-def peg_at_trigger(book: Book, rules: SymbolRules, order: Order, acct: Account, assets: set[str]) -> str:
+def peg_at_trigger(book: Book, rules: SymbolRules, order: Order) -> str:
     """Take the peg of a fired stop-limit order; "" if it may go to work, else its expiry reason.
 
-    A BUY gives back what it locked at the sent price (if any), so the trigger locks again at the
-    pegged price (or rejects the order if the account cannot pay for it any more)."""
+    A BUY that may go to work then gives back what it locked at the sent price (if any), so the trigger
+    locks again at the pegged price (or rejects the order if the account cannot pay for it any more)."""
     price = peg_price(book, order.side, order.peg_price_type, order.peg_offset_value)
     if price is None:
         return "INSUFFICIENT_LIQUIDITY"
     iceberg = order.iceberg_qty if order.iceberg_qty > 0 else None
     if _filter_error(rules, order.type, order.side, price, order.orig_qty, iceberg) is not None:
         return "REJECTED"
-    if order.side == "BUY" and order.locked > 0:
-        acct.move_to_locked(rules.quote_asset, -order.locked)
-        order.locked = ZERO
-        assets.add(rules.quote_asset)
     order.price = order.pegged_price = price
     return ""

@@ -25,8 +25,9 @@ Not modelled: self-trade prevention between an allocation and the account's own 
 routed books (the allocator is a different account), and `usedSor` / `workingFloor` in later queries of
 the order (order.status); they appear in the placement reply and in the order's own events.
 
-Functions of the `Engine` rather than methods, as `stp` and `amend`, so the matching core stays one
-readable module; the allocations live in the engine's `SorLedger` (`engine.sor`).
+`place_sor_order` takes the `Engine` (its public `state`, `matcher` and `sor` ledger, and `publish` for
+the events); the steps below it act on what they are given. The allocations live in the engine's
+`SorLedger` (`engine.sor`).
 """
 
 from __future__ import annotations
@@ -39,9 +40,13 @@ from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
 from tui.sim.spot.matching.accounts import Account
+from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.errors import INSUFFICIENT, SimError, rejected
 from tui.sim.spot.matching.events import Fill, OrderSnapshot, OrderUpdated, SymbolSpec
+from tui.sim.spot.matching.intake import prepare
+from tui.sim.spot.matching.matcher import Matcher, finish_off_book, rest
 from tui.sim.spot.matching.orders import BUY, Order, OrderParams
+from tui.sim.spot.matching.state import EngineState
 
 if TYPE_CHECKING:
     from tui.sim.spot.matching.engine import Engine
@@ -54,7 +59,6 @@ SOR_FLOOR, EXCHANGE_FLOOR = "SOR", "EXCHANGE"
 # The "taker" prefix makes it an ephemeral account: it keeps no order or trade history (accounts.py).
 ALLOCATOR = "taker-sor"
 _ALLOCATOR_FUNDS = Decimal(10) ** 12
-_EXPIRY_REASONS = {"IOC": "UNFILLED_IOC_QUANTITY_EXPIRED", "FOK": "UNFILLED_FOK_ORDER_EXPIRED"}
 Route = list[tuple[str, Decimal, Decimal]]  # (book symbol, price, quantity) per level, best first
 
 
@@ -182,8 +186,9 @@ def place_sor_order(
     test: bool = False,
 ) -> SorResult:
     """sor.order.place (or, with `test`, sor.order.test: every check, nothing placed)."""
-    acct = eng._account(account_id)
-    spec = eng._spec(symbol)
+    state = eng.state
+    acct = state.account(account_id)
+    spec = state.spec(symbol)
     if type not in SOR_ORDER_TYPES:
         raise SimError(-1116, "Invalid orderType.")
     config = config_for(eng.specs, symbol)
@@ -191,15 +196,18 @@ def place_sor_order(
         side, type, quantity, None, price, time_in_force, new_client_order_id, None, None, iceberg_qty, stp_mode,
         strategy_id, strategy_type,
     )  # fmt: skip
-    order, _ = eng._prepare(acct, spec, params, check_funds=False)
-    plan = _route(eng, config, order)
+    order = prepare(state, acct, spec, params, check_funds=False).order
+    plan = _route(state, config, order)
     if order.tif == "FOK" and sum(q for _, _, q in plan) < order.orig_qty:
         plan = []
-    _check_funds(eng, acct, spec, order, plan)
+    _check_funds(state, acct, spec, order, plan)
     if test:
         rests = _rests(order) and sum(q for _, _, q in plan) < order.orig_qty
         return SorResult(order.snapshot(client_order_id=""), (), EXCHANGE_FLOOR if rests else SOR_FLOOR)
-    return _run(eng, acct, spec, order, plan)
+    effects = Effects(state, account_id)
+    result = _run(eng.matcher, eng.sor, effects, acct, spec, order, plan)
+    eng.publish(effects)
+    return result
 
 
 def _rests(order: Order) -> bool:
@@ -207,14 +215,14 @@ def _rests(order: Order) -> bool:
     return order.type == "LIMIT" and order.tif == "GTC"
 
 
-def _route(eng: Engine, config: SorConfig, order: Order) -> Route:
+def _route(state: EngineState, config: SorConfig, order: Order) -> Route:
     """(book symbol, price, quantity) to take, best price first across the configuration's books."""
     buy = order.side == BUY
     limit = None if order.type == "MARKET" else order.price
     names = [order.symbol, *(s for s in config.symbols if s != order.symbol)]  # own book wins a tie
 
     def levels(rank: int, name: str) -> Iterator[tuple[Decimal, int, str, Decimal]]:
-        side = eng._books[name].opposite(order.side)
+        side = state.book(name).opposite(order.side)
         for p in side.walk():
             if limit is not None and (p > limit if buy else p < limit):
                 return
@@ -231,7 +239,7 @@ def _route(eng: Engine, config: SorConfig, order: Order) -> Route:
     return plan
 
 
-def _check_funds(eng: Engine, acct: Account, spec: SymbolSpec, order: Order, plan: Route) -> None:
+def _check_funds(state: EngineState, acct: Account, spec: SymbolSpec, order: Order, plan: Route) -> None:
     """A MARKET buy must afford its route; anything else is checked as on its own book."""
     rules = spec.rules
     if order.side == BUY and order.type == "MARKET":
@@ -239,67 +247,63 @@ def _check_funds(eng: Engine, acct: Account, spec: SymbolSpec, order: Order, pla
             raise rejected(INSUFFICIENT)
         return
     price = order.price if order.type == "LIMIT" else None
-    opposite = eng._books[rules.symbol].opposite(order.side)
+    opposite = state.book(rules.symbol).opposite(order.side)
     acct.check_funds(rules, opposite, order.side == BUY, order.type, order.orig_qty, None, price)
 
 
-def _run(eng: Engine, acct: Account, spec: SymbolSpec, order: Order, plan: Route) -> SorResult:
+def _run(
+    matcher: Matcher,
+    ledger: SorLedger,
+    effects: Effects,
+    acct: Account,
+    spec: SymbolSpec,
+    order: Order,
+    plan: Route,
+) -> SorResult:
     """Place the checked order: route it, then rest or expire what is left (the module docstring's steps)."""
+    state = matcher.state
     rules = spec.rules
     now = order.time
-    changed: dict[str, set[str]] = {acct.account_id: set()}
-    eng._new_id(order)
+    effects.touch(acct.account_id)
+    state.assign_order_id(order)
     acct.track(order)
     if order.locks:
-        changed[acct.account_id].add(acct.lock_for(order, rules))
+        effects.touch(acct.account_id, acct.lock_for(order, rules))
     # Where the order starts: at SOR if there is anything to route, else straight on its own book.
-    _emit(eng, order, "NEW", None, now, SOR_FLOOR if plan or not _rests(order) else EXCHANGE_FLOOR)
+    _emit(effects, order, "NEW", None, now, SOR_FLOOR if plan or not _rests(order) else EXCHANGE_FLOOR)
     allocations: list[Allocation] = []
     for book_symbol, price, qty in plan:
-        filled, quote = _take(eng, book_symbol, order, price, qty, now, changed)
+        filled, quote = _take(matcher, effects, book_symbol, order, price, qty, now)
         if filled > 0:
-            allocations.append(_allocate(eng, acct, spec, order, price, filled, quote, now, changed))
-    book = eng._books[rules.symbol]
+            allocations.append(_allocate(ledger, effects, acct, spec, order, price, filled, quote, now))
     floor = SOR_FLOOR
     if order.remaining > 0 and _rests(order):
         floor = EXCHANGE_FLOOR
-        own = book.side(order.side)
-        order.display = order.visible_part()
-        total = own.add(order)
-        eng._level_changed(book, rules.symbol, own.name, order.price, total, now)
-    else:
-        expired = order.remaining > 0
-        if expired:
-            order.status = "EXPIRED"
-            order.update_time = now
-            order.expiry_reason = _EXPIRY_REASONS.get(order.tif, "INSUFFICIENT_LIQUIDITY")
-        order.is_working = False
-        acct.close(order, rules, changed[acct.account_id])
-        if expired:
-            _emit(eng, order, "EXPIRED", None, now, SOR_FLOOR)
+        rest(effects, state.book(rules.symbol), order, now)
+    elif finish_off_book(effects, order, now):
+        _emit(effects, order, "EXPIRED", None, now, SOR_FLOOR)
     for name in dict.fromkeys([rules.symbol, *(s for s, _, _ in plan)]):
-        eng._settle(eng._books[name], eng.specs[name].rules, now, changed)
-    eng._emit_changed_balances(changed, now)
-    result = SorResult(order.snapshot(), tuple(allocations), floor)
-    eng._flush()
-    return result
+        matcher.settle(name, now, effects)
+    effects.touched_balances(now)
+    return SorResult(order.snapshot(), tuple(allocations), floor)
 
 
 def _take(
-    eng: Engine, book_symbol: str, order: Order, price: Decimal, qty: Decimal, now: int, changed: dict[str, set[str]]
+    matcher: Matcher, effects: Effects, book_symbol: str, order: Order, price: Decimal, qty: Decimal, now: int
 ) -> tuple[Decimal, Decimal]:
     """The allocator takes `qty` at `price` from `book_symbol` for `order`; (quantity, quote) it got.
 
     It then hands the base asset on (or takes it in) and settles in the order symbol's quote asset,
     so its own balance carries the 1:1 difference between the two quote assets."""
-    rules = eng.specs[book_symbol].rules
-    order_quote = eng.specs[order.symbol].rules.quote_asset
-    allocator = _allocator(eng)
-    book = eng._books[book_symbol]
+    state = matcher.state
+    rules = state.rules(book_symbol)
+    order_quote = state.rules(order.symbol).quote_asset
+    allocator = _allocator(state)
+    book = state.book(book_symbol)
     taker = Order.new(ALLOCATOR, book_symbol, order.side, "LIMIT", "IOC", price, qty, None, now, 0, "")
     taker.locks = False  # settles from its free balance, as a MARKET order does
-    eng._new_id(taker)
-    eng._match(book, rules, taker, book.opposite(order.side), price, now, [], [], changed)
+    state.assign_order_id(taker)
+    matcher.match(book, rules, taker, book.opposite(order.side), price, now, effects)
     filled, quote = taker.executed_qty, taker.cum_quote
     sign = 1 if order.side == BUY else -1
     allocator.credit(rules.base_asset, -sign * filled)
@@ -307,15 +311,16 @@ def _take(
     return filled, quote
 
 
-def _allocator(eng: Engine) -> Account:
-    if not eng.has_account(ALLOCATOR):
-        assets = {a for s in eng.specs.values() for a in (s.rules.base_asset, s.rules.quote_asset)}
-        eng.open_account(ALLOCATOR, dict.fromkeys(sorted(assets), _ALLOCATOR_FUNDS), ZERO, ZERO)
-    return eng._accounts[ALLOCATOR]
+def _allocator(state: EngineState) -> Account:
+    if not state.has_account(ALLOCATOR):
+        assets = {a for s in state.specs.values() for a in (s.rules.base_asset, s.rules.quote_asset)}
+        return state.open_account(ALLOCATOR, dict.fromkeys(sorted(assets), _ALLOCATOR_FUNDS), ZERO, ZERO)
+    return state.account(ALLOCATOR)
 
 
 def _allocate(
-    eng: Engine,
+    ledger: SorLedger,
+    effects: Effects,
     acct: Account,
     spec: SymbolSpec,
     order: Order,
@@ -323,27 +328,26 @@ def _allocate(
     qty: Decimal,
     quote: Decimal,
     now: int,
-    changed: dict[str, set[str]],
 ) -> Allocation:
     """Fill `qty` of the order by an allocation: settle it, record it, report it."""
     rules = spec.rules
     order.record_fill(qty, quote, now)
     commission, fee_asset = acct.settle(order, rules, qty, quote, False)
-    eng.commissions[fee_asset] = eng.commissions.get(fee_asset, ZERO) + commission
-    changed[acct.account_id].update((rules.base_asset, rules.quote_asset))
+    effects.state.add_commission(fee_asset, commission)
+    effects.touch(acct.account_id, rules.base_asset, rules.quote_asset)
     allocation = Allocation(
-        rules.symbol, eng.sor.next_id(rules.symbol), order.order_id, order.order_list_id, price, qty, quote,
+        rules.symbol, ledger.next_id(rules.symbol), order.order_id, order.order_list_id, price, qty, quote,
         commission, fee_asset, now, order.side == BUY,
     )  # fmt: skip
     if acct.keep_history:
-        eng.sor.record(acct.account_id, allocation)
+        ledger.record(acct.account_id, allocation)
     fill = Fill(price, qty, quote, commission, fee_asset, -1, False, now)
-    _emit(eng, order, "TRADE", fill, now, SOR_FLOOR, allocation)
+    _emit(effects, order, "TRADE", fill, now, SOR_FLOOR, allocation)
     return allocation
 
 
 def _emit(
-    eng: Engine,
+    effects: Effects,
     order: Order,
     exec_type: str,
     fill: Fill | None,
@@ -351,7 +355,6 @@ def _emit(
     floor: str,
     allocation: Allocation | None = None,
 ) -> None:
-    exec_id = eng._next_exec_id
-    eng._next_exec_id += 1
+    exec_id = effects.state.take_exec_id()
     snap = order.snapshot()
-    eng._emit(SorOrderUpdated(order.account_id, snap, exec_type, fill, exec_id, now, None, floor, allocation))
+    effects.emit(SorOrderUpdated(order.account_id, snap, exec_type, fill, exec_id, now, None, floor, allocation))

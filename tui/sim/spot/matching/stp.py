@@ -1,7 +1,8 @@
 """Self-trade prevention in the engine (stp_faq.md): what a match between two orders of one account
 does instead of trading, by the taker's mode, and the record of it (`PreventedMatch`).
 
-Functions of the `Engine` rather than methods, so the matching core stays one readable module.
+Called by the `Matcher` with the call's `Effects` and the engine's `OrderLists` (a leg that a prevented
+match completes may end its list).
 """
 
 from __future__ import annotations
@@ -10,18 +11,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.domain.money import ZERO
-from tui.domain.spot.filters import SymbolRules
+from tui.sim.spot.filters import SymbolRules
 from tui.sim.spot.matching.accounts import Account
 from tui.sim.spot.matching.book import Book, BookSide
+from tui.sim.spot.matching.effects import Effects
 from tui.sim.spot.matching.events import PreventedMatch
 from tui.sim.spot.matching.orders import Order
 
 if TYPE_CHECKING:
-    from tui.sim.spot.matching.engine import Engine
+    from tui.sim.spot.matching.order_lists import OrderLists
 
 
 def prevent(
-    eng: Engine,
+    effects: Effects,
+    lists: OrderLists,
     book: Book,
     rules: SymbolRules,
     taker: Order,
@@ -29,7 +32,6 @@ def prevent(
     opposite: BookSide,
     price: Decimal,
     now: int,
-    changed: dict[str, set[str]],
 ) -> PreventedMatch:
     """Self-trade prevention by the taker's mode; the orders' accounts are the same."""
     mode = taker.stp_mode
@@ -47,13 +49,13 @@ def prevent(
         would_trade, taker_q, maker_q, now,
     )  # fmt: skip
     book.next_prevented_id += 1
-    acct = eng._accounts[taker.account_id]
+    acct = effects.state.account(taker.account_id)
     if acct.keep_history:
         acct.prevented.append(match)
-    assets = changed.setdefault(taker.account_id, set())
+    effects.touch(taker.account_id)
     if maker_q > 0:
         shown = maker.display
-        _expire_part(acct, rules, maker, maker_q, match, now, assets)
+        _expire_part(effects, acct, rules, maker, maker_q, match, now)
         level = opposite.levels[price]
         if maker.remaining == 0:
             level.popleft()
@@ -68,25 +70,25 @@ def prevent(
             else:
                 gone = shown - maker.display
         total = opposite.reduce(price, gone)
-        eng._level_changed(book, rules.symbol, opposite.name, price, total, now)
-        eng._emit_order(maker, "TRADE_PREVENTION", None, now, match)
+        effects.level_changed(book, rules.symbol, opposite.name, price, total, now)
+        effects.order_updated(maker, "TRADE_PREVENTION", None, now, match)
         if maker.remaining == 0:
-            eng._lists.sync(maker, now, changed)
+            lists.sync(maker, now, effects)
     if taker_q > 0:
-        _expire_part(acct, rules, taker, taker_q, match, now, assets)
-        eng._emit_order(taker, "TRADE_PREVENTION", None, now, match)
+        _expire_part(effects, acct, rules, taker, taker_q, match, now)
+        effects.order_updated(taker, "TRADE_PREVENTION", None, now, match)
     return match
 
 
 def _expire_part(
-    acct: Account, rules: SymbolRules, order: Order, qty: Decimal, match: PreventedMatch, now: int,
-    assets: set[str],
+    effects: Effects, acct: Account, rules: SymbolRules, order: Order, qty: Decimal, match: PreventedMatch,
+    now: int,
 ) -> None:  # fmt: skip
     order.prevented_qty += qty
     order.prevented_match_id = match.match_id
     order.update_time = now
-    acct.release(order, rules, qty, assets)
+    effects.touch(acct.account_id, acct.release(order, rules, qty))
     if order.remaining == 0:
         order.status = "EXPIRED_IN_MATCH"
         order.is_working = False
-        acct.close(order, rules, assets)
+        effects.touch(acct.account_id, acct.close(order, rules))
