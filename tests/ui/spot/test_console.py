@@ -272,7 +272,7 @@ async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> Non
             time_in_force=TimeInForce.GTC,
         )
         try:
-            await app.session.place_order(request)
+            await app.session.orders.place_order(request)
         except ExchangeError as exc:
             assert "read-only" in exc.msg
         else:

@@ -37,7 +37,7 @@ async def test_account_feed_survives_drops_during_its_reload(sim, tmp_path: Path
         assert not task.done(), task
         bid = sim.engine.best_bid_ask("BTCUSDT")[0][0]
         price = (bid * Decimal("0.8")).quantize(Decimal("0.01"))
-        order = await session.place_order(
+        order = await session.orders.place_order(
             OrderRequest(
                 "BTCUSDT",
                 Side.BUY,
