@@ -87,8 +87,9 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
     Raises KeyLoadError / InsecureKeyFile (a message naming the file or variable) when the key
     cannot be loaded; nothing is left running then.
     """
-    from tui.exchange.signing import ReadOnlySigner, load_demo_signer
-    from tui.keystore import load_signer
+    from tui.exchange.key_files import load_demo_signer
+    from tui.exchange.signing import ReadOnlySigner
+    from tui.keystore.load import load_signer
 
     symbols = tuple(s.upper() for s in args.symbol) if args.symbol else Settings.symbols
     server = None
@@ -146,7 +147,7 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
 
 
 def run_console(argv: list[str]) -> int:
-    from tui.exchange.signing import InsecureKeyFile, KeyLoadError
+    from tui.exchange.key_files import InsecureKeyFile, KeyLoadError
 
     args = _parse(argv)
     if bool(args.rest) + bool(args.ws_api) + bool(args.streams) not in (0, 3):

@@ -24,7 +24,8 @@ from tui.exchange.endpoints import Endpoints
 from tui.exchange.errors import ExchangeError
 from tui.exchange.signing import HmacSigner, check_read_only
 from tui.exchange.spot.ws_api import WsApiClient
-from tui.keystore import load_signer, verify_key
+from tui.keystore.load import load_signer
+from tui.keystore.verify import verify_key
 
 CANARY = "CANARYsecret7Qx93LmZpWvT0do0not0leak"
 CANARY_PASSPHRASE = "CANARY-passphrase-5521"

@@ -2,7 +2,7 @@
 
 They live in `config_path()` (TOML), created with comments on first run. Keys never live there: a
 profile names a key *file* (PEM, optionally encrypted) or an *environment variable* holding the
-secret; `tui.keystore.load_signer` reads them. `demo` is the embedded exchange and always exists.
+secret; `tui.keystore.load.load_signer` reads them. `demo` is the embedded exchange and always exists.
 
 Errors are `ConfigError`s whose message names the file and the line or key at fault.
 """

@@ -13,7 +13,7 @@ import pytest
 from tui.domain.money import floor_to_step
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected
 from tui.exchange.spot.session import Session
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError
 

@@ -14,7 +14,7 @@ import pytest
 from tui.domain.spot.market import AccountFilters, AggTrade, MarketTrade, PriceTicker, WindowTicker
 from tui.domain.spot.orders import AccountTrade, Kline, OrderRequest, OrderType, Side
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 
 pytestmark = pytest.mark.timeout(30)

@@ -12,7 +12,7 @@ import pytest
 
 from tui.domain.spot.orders import OrderRequest, OrderRespType, OrderType, PegPriceType, Side, TimeInForce
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import OrderUpdate
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError

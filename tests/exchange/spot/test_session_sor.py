@@ -16,7 +16,7 @@ from tui.domain.spot.orders import OrderRequest as Req
 from tui.domain.spot.orders import OrderRespType, OrderType, Side, TimeInForce
 from tui.domain.spot.sor import SorConfig, sor_config_for, sor_symbols, total_quote
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import BalancesUpdate, OrderUpdate
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.endpoints import Endpoints
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.feeds.spot import AccountFeed
 from tui.messages import ConnectionStatus, OrdersUpdated
