@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui import __version__
+from tui.config.config_reader import load_config
 from tui.config.paths import data_dir, demo_keys_dir
-from tui.config.profiles import ConfigError, Profile, load_config
+from tui.config.profiles import ConfigError, Profile
 from tui.config.settings import Settings
 from tui.exchange.endpoints import Endpoints
 

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.config.conftest import sim_profile_toml
-from tui.config.profiles import load_config
+from tui.config.config_reader import load_config
 from tui.exchange.clock import ServerClock
 from tui.exchange.endpoints import Endpoints
 from tui.exchange.errors import ExchangeError
