@@ -15,7 +15,9 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from tui.domain.spot.orders import Balance, CommissionRates, Kline, Order, Ticker24h, Trade
+from tui.domain.spot.account import Balance, CommissionRates
+from tui.domain.spot.market import Kline, Ticker24h, Trade
+from tui.domain.spot.orders import Order
 from tui.exchange.errors import ExchangeError
 from tui.exchange.spot.codec.market import kline_from_stream, ticker_from_stream, trade_from_stream
 from tui.exchange.spot.events import BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from tui.domain.spot.market import AccountFilters, AggTrade, MarketTrade, PriceTicker, WindowTicker
-from tui.domain.spot.orders import AccountTrade, Kline, OrderRequest, OrderType, Side
+from tui.domain.spot.account import AccountTrade
+from tui.domain.spot.market import AccountFilters, AggTrade, Kline, MarketTrade, PriceTicker, WindowTicker
+from tui.domain.spot.orders import OrderRequest, OrderType, Side
 from tui.exchange.errors import ExchangeError
 from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session

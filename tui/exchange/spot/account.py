@@ -6,8 +6,9 @@ Reached as `session.account`; every request is signed.
 
 from __future__ import annotations
 
+from tui.domain.spot.account import AccountCommission, AccountTrade, UnfilledOrderCount
 from tui.domain.spot.market import AccountFilters
-from tui.domain.spot.orders import AccountCommission, AccountTrade, Order, PreventedMatch, UnfilledOrderCount
+from tui.domain.spot.orders import Order, PreventedMatch
 from tui.exchange.spot.codec.account import (
     account_commission_from_wire,
     account_from_wire,

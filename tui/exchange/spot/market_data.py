@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tui.domain.spot.market import AggTrade, MarketTrade, PriceTicker, WindowTicker
-from tui.domain.spot.orders import Kline, Ticker24h
+from tui.domain.spot.market import AggTrade, Kline, MarketTrade, PriceTicker, Ticker24h, WindowTicker
 from tui.exchange.spot.codec.market import (
     agg_trade_from_wire,
     kline_from_rest,

@@ -10,14 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from tui.domain.money import wire
-from tui.domain.spot.orders import (
-    AmendedOrder,
-    CancelReplaceResult,
-    Order,
-    OrderAmendment,
-    OrderCommissionRates,
-    OrderRequest,
-)
+from tui.domain.spot.account import OrderCommissionRates
+from tui.domain.spot.orders import AmendedOrder, CancelReplaceResult, Order, OrderAmendment, OrderRequest
 from tui.exchange.errors import ExchangeError
 from tui.exchange.spot.codec.amendments import amended_order_from_wire, amendment_from_wire, cancel_replace_from_wire
 from tui.exchange.spot.codec.orders import (

@@ -15,7 +15,7 @@ import httpx
 
 from tui.domain.order_book import DepthSnapshot
 from tui.domain.spot.filters import SymbolRules
-from tui.domain.spot.orders import Kline
+from tui.domain.spot.market import Kline
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
 from tui.exchange.rate_limits import RateLimitTracker
 from tui.exchange.spot.codec.depth import snapshot_from_rest

@@ -5,7 +5,8 @@ Reached as `session.sor`. Which symbols may route is in `session.sors` (exchange
 
 from __future__ import annotations
 
-from tui.domain.spot.orders import OrderCommissionRates, OrderRequest
+from tui.domain.spot.account import OrderCommissionRates
+from tui.domain.spot.orders import OrderRequest
 from tui.domain.spot.sor import Allocation, SorOrderResult
 from tui.exchange.spot.codec.sor import (
     allocations_from_wire,

@@ -14,17 +14,17 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
+from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.list_entry import describe_list
+from tui.domain.spot.market import Ticker24h
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import (
-    CommissionRates,
     Order,
     OrderListRequest,
     OrderRequest,
     OrderType,
     Side,
     StpMode,
-    Ticker24h,
     TimeInForce,
     new_client_order_id,
 )

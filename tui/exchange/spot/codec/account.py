@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.domain.money import ZERO
-from tui.domain.spot.orders import (
+from tui.domain.spot.account import (
     AccountCommission,
     AccountTrade,
     Balance,

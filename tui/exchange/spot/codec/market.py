@@ -18,11 +18,13 @@ from tui.domain.spot.market import (
     AggTrade,
     FilterRule,
     FilterValue,
+    Kline,
     MarketTrade,
     PriceTicker,
+    Ticker24h,
+    Trade,
     WindowTicker,
 )
-from tui.domain.spot.orders import Kline, Ticker24h, Trade
 from tui.exchange.wire_readers import bool_field, decimal_field, expect_list, expect_object, field, int_field, str_field
 
 T = TypeVar("T")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.domain.money import ZERO, wire
-from tui.domain.spot.orders import CommissionRates, Order, OrderCommissionRates, OrderRequest, PreventedMatch
+from tui.domain.spot.account import CommissionRates, OrderCommissionRates
+from tui.domain.spot.orders import Order, OrderRequest, PreventedMatch
 from tui.exchange.wire_readers import bool_field, decimal_field, expect_object, field, int_field, str_field
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.domain.money import ZERO
-from tui.domain.spot.orders import CommissionRates, OrderCommissionRates, OrderRequest, OrderType
+from tui.domain.spot.account import CommissionRates, OrderCommissionRates
+from tui.domain.spot.orders import OrderRequest, OrderType
 from tui.domain.spot.sor import Allocation, SorConfig, SorFill, SorOrderResult
 from tui.exchange.spot.codec.orders import ack_order_id, order_commission_rates, order_from_wire, order_params
 from tui.exchange.wire_readers import bool_field, decimal_field, expect_list, expect_object, field, int_field, str_field
