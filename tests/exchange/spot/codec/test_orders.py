@@ -1,4 +1,4 @@
-"""Codec: wire dicts from the Binance docs -> domain values; malformed input -> ValueError."""
+"""Codec: single orders (order.place params, replies, cancel-all, commission rates); and the rate-limit tracker."""
 
 from __future__ import annotations
 
@@ -9,16 +9,6 @@ import pytest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.errors import RateLimited
 from tui.exchange.rate_limits import RateLimitTracker
-from tui.exchange.spot.codec.account import account_from_wire
-from tui.exchange.spot.codec.depth import depth_diff_from_stream, snapshot_from_rest
-from tui.exchange.spot.codec.exchange_info import rules_from_exchange_info
-from tui.exchange.spot.codec.market import (
-    kline_from_rest,
-    kline_from_stream,
-    ticker_from_stream,
-    ticker_from_ws,
-    trade_from_stream,
-)
 from tui.exchange.spot.codec.orders import (
     ack_order_id,
     order_commission_rates,
@@ -26,64 +16,8 @@ from tui.exchange.spot.codec.orders import (
     order_params,
     orders_from_cancel_all,
 )
-from tui.exchange.spot.codec.user_events import order_update_from_execution_report, user_event_from_wire
-from tui.exchange.spot.events import BalanceDelta, BalancesUpdate, OrderUpdate
 
 D = Decimal
-
-SYMBOL_INFO = {
-    "symbol": "BNBBTC",
-    "status": "TRADING",
-    "baseAsset": "BNB",
-    "baseAssetPrecision": 8,
-    "quoteAsset": "BTC",
-    "quoteAssetPrecision": 8,
-    "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT"],
-    "filters": [
-        {"filterType": "PRICE_FILTER", "minPrice": "0.00000100", "maxPrice": "100000.00000000", "tickSize": "0.00000100"},
-        {"filterType": "LOT_SIZE", "minQty": "0.00100000", "maxQty": "100000.00000000", "stepSize": "0.00100000"},
-        {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "500", "stepSize": "0.01"},
-        {"filterType": "MIN_NOTIONAL", "minNotional": "0.00100000", "applyToMarket": True, "avgPriceMins": 5},
-        {"filterType": "NOTIONAL", "minNotional": "10.00000000", "applyMinToMarket": False,
-         "maxNotional": "10000.00000000", "applyMaxToMarket": False, "avgPriceMins": 5},
-        {"filterType": "ICEBERG_PARTS", "limit": 10},
-    ],
-}  # fmt: skip
-
-
-def test_rules_from_exchange_info() -> None:
-    rules = rules_from_exchange_info(SYMBOL_INFO)
-    assert rules.symbol == "BNBBTC" and rules.base_asset == "BNB" and rules.quote_asset == "BTC"
-    assert rules.tick_size == D("0.000001") and rules.min_price == D("0.000001") and rules.max_price == D("100000")
-    assert rules.step_size == D("0.001") and rules.min_qty == D("0.001") and rules.max_qty == D("100000")
-    assert rules.market_step_size == D("0.01") and rules.market_max_qty == D("500")
-    assert rules.min_notional == D("10") and rules.max_notional == D("10000")
-    assert rules.apply_min_to_market is False and rules.apply_max_to_market is False
-    assert rules.order_types == ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT")
-    assert rules.price_decimals == 6 and rules.qty_decimals == 3
-
-
-def test_rules_min_notional_only_and_missing_filters() -> None:
-    info = {**SYMBOL_INFO, "filters": [{"filterType": "MIN_NOTIONAL", "minNotional": "5", "applyToMarket": False}]}
-    rules = rules_from_exchange_info(info)
-    assert rules.min_notional == D("5") and rules.apply_min_to_market is False
-    assert rules.tick_size == 0 and rules.step_size == 0 and rules.max_notional == 0
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        None,
-        [],
-        {"status": "TRADING"},
-        {**SYMBOL_INFO, "filters": [{"filterType": "PRICE_FILTER", "tickSize": "abc"}]},
-        {**SYMBOL_INFO, "filters": [{"filterType": "LOT_SIZE", "stepSize": 0.001}]},  # float money
-        {**SYMBOL_INFO, "filters": ["x"]},
-    ],
-)
-def test_rules_malformed(bad: object) -> None:
-    with pytest.raises(ValueError):
-        rules_from_exchange_info(bad)
 
 
 ORDER_STATUS = {
@@ -94,6 +28,7 @@ ORDER_STATUS = {
     "updateTime": 1660801717945, "isWorking": True, "workingTime": 1660801715639,
     "origQuoteOrderQty": "0.00000000", "selfTradePreventionMode": "NONE",
 }  # fmt: skip
+
 
 ORDER_PLACE_FULL = {
     "symbol": "BTCUSDT", "orderId": 12569099453, "orderListId": -1, "clientOrderId": "4d96324ff9d44481926157ec08158a40",
@@ -132,118 +67,6 @@ def test_order_missing_field(missing: str) -> None:
     del d[missing]
     with pytest.raises(ValueError, match=missing):
         order_from_wire(d)
-
-
-EXEC_REPORT = {
-    "e": "executionReport", "E": 1499405658658, "s": "ETHBTC", "c": "mUvoqJxFIILMdfAW5iGSOW", "S": "BUY",
-    "o": "LIMIT", "f": "GTC", "q": "1.00000000", "p": "0.10264410", "P": "0.00000000", "F": "0.00000000",
-    "g": -1, "C": "", "x": "TRADE", "X": "PARTIALLY_FILLED", "r": "NONE", "i": 4293153, "l": "0.40000000",
-    "z": "0.40000000", "L": "0.10264410", "n": "0.00004", "N": "BNB", "T": 1499405658657, "t": 7, "I": 8641984,
-    "w": True, "m": False, "M": False, "O": 1499405658600, "Z": "0.04105764", "Y": "0.04105764", "Q": "0.00000000",
-}  # fmt: skip
-
-
-def test_execution_report() -> None:
-    update = user_event_from_wire(EXEC_REPORT)
-    assert isinstance(update, OrderUpdate)
-    assert update.execution_type == "TRADE" and update.last_qty == D("0.4") and update.last_price == D("0.1026441")
-    assert update.commission == D("0.00004") and update.commission_asset == "BNB"
-    o = update.order
-    assert o.symbol == "ETHBTC" and o.order_id == 4293153 and o.status == "PARTIALLY_FILLED" and o.is_open
-    assert o.remaining == D("0.6") and o.time == 1499405658600 and o.update_time == 1499405658657
-
-
-def test_execution_report_cancel_uses_original_client_id() -> None:
-    ev = {**EXEC_REPORT, "x": "CANCELED", "X": "CANCELED", "c": "cancel-req-id", "C": "orig-id", "N": None}
-    update = order_update_from_execution_report(ev)
-    assert update.order.client_order_id == "orig-id" and update.commission_asset is None
-
-
-def test_balances() -> None:
-    account = {
-        "canTrade": True,
-        "commissionRates": {"maker": "0.00150000", "taker": "0.00150000", "buyer": "0", "seller": "0"},
-        "balances": [{"asset": "BTC", "free": "1.3447112", "locked": "0.08600000"}],
-    }
-    snap = account_from_wire(account)
-    assert snap.can_trade and snap.commission.maker == D("0.0015")
-    assert snap.balances[0].total == D("1.4307112")
-    pos = {"e": "outboundAccountPosition", "E": 1, "u": 1, "B": [{"a": "ETH", "f": "10000.000000", "l": "0.000000"}]}
-    ev = user_event_from_wire(pos)
-    assert isinstance(ev, BalancesUpdate) and ev.balances[0].free == D("10000")
-    delta = user_event_from_wire({"e": "balanceUpdate", "E": 1, "a": "BTC", "d": "-100.00000000", "T": 1})
-    assert delta == BalanceDelta("BTC", D("-100"))
-    assert user_event_from_wire({"e": "externalLockUpdate", "a": "NEO", "d": "1"}) is None
-    with pytest.raises(ValueError):
-        user_event_from_wire({"e": "outboundAccountPosition", "B": [{"a": "ETH"}]})
-
-
-def test_market_data() -> None:
-    trade = trade_from_stream(
-        {"e": "trade", "E": 1, "s": "BNBBTC", "t": 12345, "p": "0.001", "q": "100", "T": 1672515782136, "m": True}
-    )
-    assert trade.trade_id == 12345 and trade.price == D("0.001") and trade.aggressor is Side.SELL
-    row = [1655971200000, "0.01086000", "0.01086600", "0.01083600", "0.01083800", "2290.53800000",
-           1655974799999, "24.85074442", 2283, "1171.64000000", "12.71225884", "0"]  # fmt: skip
-    k = kline_from_rest(row)
-    assert k.open == D("0.01086") and k.close_time == 1655974799999 and k.closed
-    ks = kline_from_stream(
-        {"e": "kline", "k": {"t": 1, "T": 2, "o": "1", "c": "2", "h": "3", "l": "0.5", "v": "10", "x": False}}
-    )
-    assert ks.high == D("3") and not ks.closed
-    t = ticker_from_stream(
-        {
-            "e": "24hrTicker",
-            "s": "BNBBTC",
-            "p": "0.0015",
-            "P": "250.00",
-            "c": "0.0025",
-            "h": "0.0025",
-            "l": "0.0010",
-            "v": "10000",
-            "q": "18",
-        }
-    )
-    assert t.last_price == D("0.0025") and t.price_change_percent == D("250")
-    tw = ticker_from_ws(
-        {
-            "symbol": "BNBBTC",
-            "priceChange": "0.000139",
-            "priceChangePercent": "1.020",
-            "lastPrice": "0.013767",
-            "highPrice": "0.014149",
-            "lowPrice": "0.013466",
-            "volume": "69412.405",
-            "quoteVolume": "959.59411487",
-        }
-    )
-    assert tw.quote_volume == D("959.59411487")
-
-
-def test_depth() -> None:
-    diff = depth_diff_from_stream(
-        {"e": "depthUpdate", "E": 1, "s": "BNBBTC", "U": 157, "u": 160, "b": [["0.0024", "10"]], "a": [["0.0026", "0"]]}
-    )
-    assert (diff.first_update_id, diff.final_update_id) == (157, 160)
-    assert diff.bids == ((D("0.0024"), D("10")),) and diff.asks == ((D("0.0026"), D("0")),)
-    snap = snapshot_from_rest({"lastUpdateId": 2731179239, "bids": [["0.013799", "3.432"]], "asks": []})
-    assert snap.last_update_id == 2731179239 and snap.bids[0][0] == D("0.013799")
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"U": 1, "b": [], "a": []},
-        {"U": 5, "u": 4, "b": [], "a": []},
-        {"U": 1, "u": 2, "b": [["x", "1"]], "a": []},
-        {"U": 1, "u": 2, "b": [["1"]], "a": []},
-        {"U": 1, "u": 2, "b": "nope", "a": []},
-        "not a dict",
-    ],
-)
-def test_depth_malformed(bad: object) -> None:
-    with pytest.raises(ValueError):
-        depth_diff_from_stream(bad)
 
 
 def test_order_params() -> None:
@@ -321,48 +144,6 @@ def test_order_from_wire_conditional_fields() -> None:
     plain = order_from_wire({"symbol": "S", "orderId": 1, "side": "BUY", "type": "LIMIT", "status": "NEW",
                                    "origQty": "1", "executedQty": "0"})  # fmt: skip
     assert plain.stop_price == 0 and plain.trailing_delta is None and plain.stp_mode is None
-
-
-def test_execution_report_conditional_fields() -> None:
-    ev = {
-        "e": "executionReport", "E": 1, "s": "BTCUSDT", "c": "c", "S": "BUY", "o": "TAKE_PROFIT", "f": "GTC",
-        "q": "1", "p": "0", "P": "100", "F": "0", "g": -1, "C": "", "x": "TRADE_PREVENTION",
-        "X": "EXPIRED_IN_MATCH", "r": "NONE", "i": 7, "l": "0", "z": "0", "L": "0", "n": "0", "N": None,
-        "T": 3, "t": -1, "v": 4, "A": "1", "B": "1", "u": -1, "U": 6, "I": 9, "w": False, "m": False,
-        "M": False, "O": 2, "Z": "0", "Y": "0", "Q": "0", "d": 25, "D": 5, "j": 1, "J": 1000000,
-        "V": "EXPIRE_BOTH", "eR": "REJECTED",
-    }  # fmt: skip
-    update = order_update_from_execution_report(ev)
-    o = update.order
-    assert update.execution_type == "TRADE_PREVENTION" and o.status == "EXPIRED_IN_MATCH"
-    assert (o.stop_price, o.trailing_delta, o.trailing_time, o.strategy_id, o.strategy_type) == (
-        D("100"),
-        25,
-        5,
-        1,
-        1000000,
-    )
-    assert (o.prevented_match_id, o.prevented_qty, o.stp_mode, o.is_working) == (4, D("1"), "EXPIRE_BOTH", False)
-    assert o.working_time is None and o.expiry_reason == "REJECTED"
-
-
-def test_rules_parse_conditional_filters() -> None:
-    rules = rules_from_exchange_info(
-        {
-            "symbol": "BTCUSDT", "baseAsset": "BTC", "quoteAsset": "USDT", "icebergAllowed": False,
-            "allowTrailingStop": True, "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
-            "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER"],
-            "filters": [
-                {"filterType": "ICEBERG_PARTS", "limit": 10},
-                {"filterType": "TRAILING_DELTA", "minTrailingAboveDelta": 10, "maxTrailingAboveDelta": 2000,
-                 "minTrailingBelowDelta": 20, "maxTrailingBelowDelta": 1000},
-                {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 5},
-            ],
-        }
-    )  # fmt: skip
-    assert rules.iceberg_parts == 10 and rules.max_num_algo_orders == 5 and not rules.iceberg_allowed
-    assert (rules.min_trailing_below_delta, rules.max_trailing_below_delta) == (20, 1000)
-    assert rules.default_stp_mode == "EXPIRE_MAKER" and rules.allowed_stp_modes == ("EXPIRE_TAKER", "EXPIRE_MAKER")
 
 
 def test_order_commission_rates() -> None:
