@@ -41,7 +41,7 @@ from websockets.asyncio.client import connect
 
 import tui.exchange.streams as streams_module
 from tui.domain.order_book import DepthSync
-from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.codec.depth import depth_diff_from_stream, snapshot_from_rest
 from tui.exchange.spot.local_book import LocalOrderBook
 from tui.exchange.spot.rest import RestClient
 from tui.exchange.streams import StreamClient
@@ -157,7 +157,7 @@ async def measure(rows: dict[str, Run], port: int, rec: dict[str, Any], repeats:
 def stages(rec: dict[str, Any], repeats: int) -> dict[str, float]:
     """Microseconds per frame of ours' CPU work on in-memory frames, stage by stage, no I/O."""
     frames, k = rec["frames"], rec["snapshot_index"]
-    snap = codec.snapshot_from_rest(json.loads(rec["snapshot"]))
+    snap = snapshot_from_rest(json.loads(rec["snapshot"]))
 
     def decode_plain() -> None:
         for raw in frames:
@@ -169,14 +169,14 @@ def stages(rec: dict[str, Any], repeats: int) -> dict[str, float]:
 
     def decode_codec() -> None:
         for raw in frames:
-            codec.depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"])
+            depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"])
 
     def decode_codec_sync() -> None:
         sync = DepthSync()
         for i, raw in enumerate(frames):
             if i == k:
                 sync.on_snapshot(snap)
-            sync.on_diff(codec.depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"]))
+            sync.on_diff(depth_diff_from_stream(json.loads(raw, parse_float=Decimal)["data"]))
 
     steps = {
         "json.loads": decode_plain,

@@ -30,7 +30,7 @@ from tui.app import make_app  # noqa: E402
 from tui.config.settings import Settings  # noqa: E402
 from tui.domain.spot.orders import ListKind  # noqa: E402
 from tui.exchange.endpoints import Endpoints  # noqa: E402
-from tui.exchange.signing import load_demo_signer  # noqa: E402
+from tui.exchange.key_files import load_demo_signer  # noqa: E402
 from tui.exchange.spot.session import Session  # noqa: E402
 from tui.screens.exports.jobs import ExportScreen  # noqa: E402
 from tui.screens.options.desk import OptionsScreen  # noqa: E402

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui import __version__
+from tui.config.config_reader import load_config
 from tui.config.paths import data_dir, demo_keys_dir
-from tui.config.profiles import ConfigError, Profile, load_config
+from tui.config.profiles import ConfigError, Profile
 from tui.config.settings import Settings
 from tui.exchange.endpoints import Endpoints
 
@@ -133,8 +134,9 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
     Raises KeyLoadError / InsecureKeyFile (a message naming the file or variable) when the key
     cannot be loaded; nothing is left running then.
     """
-    from tui.exchange.signing import ReadOnlySigner, load_demo_signer
-    from tui.keystore import load_signer
+    from tui.exchange.key_files import load_demo_signer
+    from tui.exchange.signing import ReadOnlySigner
+    from tui.keystore.load import load_signer
 
     symbols = tuple(dict.fromkeys(args.symbol)) if args.symbol else Settings.symbols
     server = None
@@ -192,7 +194,7 @@ def prepare(args: argparse.Namespace, profile: Profile) -> Launch:
 
 
 def run_console(argv: list[str]) -> int:
-    from tui.exchange.signing import InsecureKeyFile, KeyLoadError
+    from tui.exchange.key_files import InsecureKeyFile, KeyLoadError
 
     args = _parse(argv)
     if bool(args.rest) + bool(args.ws_api) + bool(args.streams) not in (0, 3):

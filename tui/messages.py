@@ -8,7 +8,9 @@ from textual.message import Message
 
 from tui.domain.options.chain import OptionChain, OptionsBook
 from tui.domain.order_book import Level
-from tui.domain.spot.orders import Balance, CommissionRates, Kline, Order, OrderRequest, Ticker24h, Trade
+from tui.domain.spot.account import Balance, CommissionRates
+from tui.domain.spot.market import Kline, Ticker24h, Trade
+from tui.domain.spot.orders import Order, OrderRequest
 
 
 @dataclass

@@ -18,13 +18,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.config.conftest import sim_profile_toml
-from tui.config.profiles import load_config
+from tui.config.config_reader import load_config
 from tui.exchange.clock import ServerClock
 from tui.exchange.endpoints import Endpoints
 from tui.exchange.errors import ExchangeError
 from tui.exchange.signing import HmacSigner, check_read_only
 from tui.exchange.spot.ws_api import WsApiClient
-from tui.keystore import load_signer, verify_key
+from tui.keystore.load import load_signer
+from tui.keystore.verify import verify_key
 
 CANARY = "CANARYsecret7Qx93LmZpWvT0do0not0leak"
 CANARY_PASSPHRASE = "CANARY-passphrase-5521"

@@ -16,11 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.config.conftest import endpoints_of, sim_profile_toml
 from tui.__main__ import main
+from tui.config.config_reader import load_config
 from tui.config.paths import config_path, keys_dir
-from tui.config.profiles import load_config
 from tui.config.settings import Settings
 from tui.exchange.signing import Ed25519Signer, HmacSigner, ReadOnlySigner
-from tui.keystore import load_signer, verify_key
+from tui.keystore.load import load_signer
+from tui.keystore.verify import verify_key
 from tui.keystore.wizard import Terminal
 from tui.keystore.wizard import main as keys_main
 from tui.sim.spot.symbols import DEMO_ACCOUNT

@@ -14,17 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from tui.config.paths import keys_dir
 from tui.config.profiles import KeySpec, Profile
 from tui.exchange.endpoints import Endpoints
-from tui.exchange.signing import (
-    Ed25519Signer,
-    HmacSigner,
-    InsecureKeyFile,
-    KeyLoadError,
-    ReadOnlySigner,
-    RsaSigner,
-    Secret,
-    WrongPassphrase,
-)
-from tui.keystore import generate_ed25519, load_signer, write_key_pair
+from tui.exchange.key_files import InsecureKeyFile, KeyLoadError, Secret, WrongPassphrase
+from tui.exchange.signing import Ed25519Signer, HmacSigner, ReadOnlySigner, RsaSigner
+from tui.keystore.generate import generate_ed25519, write_key_pair
+from tui.keystore.load import load_signer
 
 ENDPOINTS = Endpoints(rest="http://127.0.0.1:1", ws_api="ws://127.0.0.1:1/ws-api/v3", streams="ws://127.0.0.1:1")
 API_KEY = "k" * 64

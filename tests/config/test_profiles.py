@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tui.config.config_reader import load_config
+from tui.config.default_config import DEFAULT_CONFIG
+from tui.config.key_table import record_key
 from tui.config.paths import config_dir, config_path
-from tui.config.profiles import (
-    DEFAULT_CONFIG,
-    ConfigError,
-    KeySpec,
-    UnknownProfile,
-    load_config,
-    record_key,
-)
+from tui.config.profiles import ConfigError, KeySpec, UnknownProfile
 
 Write = Callable[[str], Path]
 

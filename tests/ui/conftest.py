@@ -14,7 +14,7 @@ from textual.widget import Widget
 from tui.app import TradingApp, make_app
 from tui.config.settings import Settings
 from tui.exchange.endpoints import Endpoints
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.sim.server import SimServer
 

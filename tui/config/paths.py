@@ -31,7 +31,7 @@ def config_dir() -> Path:
 
 
 def config_path() -> Path:
-    """The TOML file with the profiles (created with comments on first run; see tui/config/profiles.py)."""
+    """The TOML file with the profiles (created with comments on first run; see tui/config/default_config.py)."""
     return config_dir() / "config.toml"
 
 

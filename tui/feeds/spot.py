@@ -15,10 +15,13 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from tui.domain.spot.orders import Balance, CommissionRates, Kline, Order, Ticker24h, Trade
+from tui.domain.spot.account import Balance, CommissionRates
+from tui.domain.spot.market import Kline, Ticker24h, Trade
+from tui.domain.spot.orders import Order
 from tui.exchange.errors import ExchangeError
-from tui.exchange.spot.codec import orders as codec
-from tui.exchange.spot.session import BalanceDelta, BalancesUpdate, OrderUpdate, Session, SessionReconnected
+from tui.exchange.spot.codec.market import kline_from_stream, ticker_from_stream, trade_from_stream
+from tui.exchange.spot.events import BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected
+from tui.exchange.spot.session import Session
 from tui.exchange.streams import RECONNECTED, StreamClient
 from tui.messages import (
     BalancesUpdated,
@@ -88,7 +91,7 @@ class MarketFeed:
 
     async def _load_klines(self) -> None:
         try:
-            klines = await self.session.klines(self.symbol, self.interval, limit=KLINE_COUNT)
+            klines = await self.session.market.klines(self.symbol, self.interval, limit=KLINE_COUNT)
         except ExchangeError as exc:
             log.warning("klines for %s unavailable: %s", self.symbol, exc)
             return
@@ -108,16 +111,16 @@ class MarketFeed:
             await self.book.on_diff(data)
             self._dirty.add("book")
         elif kind == "trade":
-            self.trades.appendleft(codec.trade_from_stream(data))
+            self.trades.appendleft(trade_from_stream(data))
             self._dirty.add("trades")
         elif kind.startswith("kline_"):
-            kline = codec.kline_from_stream(data)
+            kline = kline_from_stream(data)
             self.klines[kline.open_time] = kline
             if len(self.klines) > KLINE_COUNT:
                 del self.klines[min(self.klines)]
             self._dirty.add("klines")
         elif kind == "ticker":
-            self._ticker = codec.ticker_from_stream(data)
+            self._ticker = ticker_from_stream(data)
             self._dirty.add("ticker")
 
     async def _publish_loop(self) -> None:
@@ -204,8 +207,8 @@ class AccountFeed:
             return
 
     async def reload(self) -> None:
-        orders = await self.session.open_orders()
-        account = await self.session.account()
+        orders = await self.session.orders.open_orders()
+        account = await self.session.account.snapshot()
         self.orders = {o.order_id: o for o in orders}
         self.balances = {b.asset: b for b in account.balances}
         self.commission = account.commission

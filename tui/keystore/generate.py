@@ -13,7 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tui.exchange.signing import Secret
+from tui.exchange.key_files import Secret
 
 MIN_PASSPHRASE = 8
 

@@ -12,17 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.config.profiles import KeySpec, Profile
-from tui.exchange.signing import (
-    HmacSigner,
+from tui.exchange.key_files import (
     InsecureKeyFile,
     KeyLoadError,
-    ReadOnlySigner,
     Secret,
-    Signer,
     load_private_key,
     read_private_file,
     signer_for,
 )
+from tui.exchange.signing import HmacSigner, ReadOnlySigner, Signer
 
 PassphrasePrompt = Callable[[str], str]
 """Asks for a passphrase (the console uses getpass); gets a prompt text naming the key file."""

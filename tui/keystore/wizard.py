@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from tui.config.config_reader import load_config
+from tui.config.key_table import record_key
 from tui.config.paths import config_path, keys_dir
-from tui.config.profiles import ConfigError, KeySpec, Profile, load_config, record_key
+from tui.config.profiles import ConfigError, KeySpec, Profile
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import KeyLoadError, ReadOnlySigner, Secret, Signer, signer_for
+from tui.exchange.key_files import KeyLoadError, Secret, signer_for
+from tui.exchange.signing import ReadOnlySigner, Signer
 from tui.keystore.generate import MIN_PASSPHRASE, generate_ed25519, write_key_pair
 from tui.keystore.load import load_signer
 from tui.keystore.verify import verify_key

@@ -2,6 +2,7 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 from tests.domain.spot.test_filters import RULES
+from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.order_entry import (
     SorOrderRequest,
     fields_for,
@@ -10,7 +11,7 @@ from tui.domain.spot.order_entry import (
     sor_route_available,
     stp_choices,
 )
-from tui.domain.spot.orders import CommissionRates, OrderType, PegPriceType, Side, StpMode, TimeInForce
+from tui.domain.spot.orders import OrderType, PegPriceType, Side, StpMode, TimeInForce
 from tui.domain.spot.sor import SorConfig
 
 FEES = CommissionRates(maker=D("0.001"), taker=D("0.001"))

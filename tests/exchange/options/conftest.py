@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.options.rest import OptionsRestClient
-from tui.exchange.signing import Signer, load_demo_signer
+from tui.exchange.signing import Signer
 
 
 @dataclass

@@ -7,12 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.options.codec import OptionOrderRequest
 from tui.exchange.options.events import OptionTickerEvent, OrderTradeUpdate
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.options.streams import ticker_stream
 from tui.exchange.options.user_stream import Reconciled
-from tui.exchange.signing import load_demo_signer
 
 
 async def test_session_round_trip(sim: Any, keys_dir: Path, series: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tui.domain.money import floor_to_step
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import AccountSnapshot, BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected
 from tui.exchange.spot.session import Session
 
@@ -67,12 +67,12 @@ async def test_start_loads_rules_and_status(session: Session) -> None:
 
 async def test_place_cancel_open_orders_account(session: Session, sim: Any) -> None:
     events = aiter(session.user_events())
-    account = await session.account()
+    account = await session.account.snapshot()
     assert isinstance(account, AccountSnapshot) and account.can_trade
     usdt = next(b for b in account.balances if b.asset == "USDT")
     req = resting_buy(session, sim, client_id="tui-test-1")
-    await session.test_order(req)
-    order = await session.place_order(req)
+    await session.orders.test_order(req)
+    order = await session.orders.place_order(req)
     assert order.status == "NEW" and order.client_order_id == "tui-test-1" and order.is_open
     assert order.price == req.price and order.orig_qty == req.quantity
     update = await next_event(events, OrderUpdate, lambda e: e.order.order_id == order.order_id)
@@ -80,46 +80,46 @@ async def test_place_cancel_open_orders_account(session: Session, sim: Any) -> N
     balances = await next_event(events, BalancesUpdate)
     locked = next(b for b in balances.balances if b.asset == "USDT")
     assert locked.locked >= req.price * req.quantity  # type: ignore[operator]
-    assert [o.order_id for o in await session.open_orders(SYMBOL)] == [order.order_id]
-    assert order.order_id in [o.order_id for o in await session.open_orders()]
-    assert (await session.order_status(SYMBOL, order.order_id)).status == "NEW"
-    canceled = await session.cancel_order(SYMBOL, order.order_id)
+    assert [o.order_id for o in await session.orders.open_orders(SYMBOL)] == [order.order_id]
+    assert order.order_id in [o.order_id for o in await session.orders.open_orders()]
+    assert (await session.orders.order_status(SYMBOL, order.order_id)).status == "NEW"
+    canceled = await session.orders.cancel_order(SYMBOL, order.order_id)
     assert canceled.status == "CANCELED" and canceled.order_id == order.order_id
     update = await next_event(events, OrderUpdate, lambda e: e.execution_type == "CANCELED")
     assert update.order.order_id == order.order_id and update.order.client_order_id == "tui-test-1"
-    assert await session.open_orders(SYMBOL) == []
-    after = next(b for b in (await session.account()).balances if b.asset == "USDT")
+    assert await session.orders.open_orders(SYMBOL) == []
+    after = next(b for b in (await session.account.snapshot()).balances if b.asset == "USDT")
     assert after.total == usdt.total
 
 
 async def test_cancel_all_and_errors(session: Session, sim: Any) -> None:
-    a = await session.place_order(resting_buy(session, sim))
-    b = await session.place_order(resting_buy(session, sim))
-    canceled = await session.cancel_all(SYMBOL)
+    a = await session.orders.place_order(resting_buy(session, sim))
+    b = await session.orders.place_order(resting_buy(session, sim))
+    canceled = await session.orders.cancel_all(SYMBOL)
     assert sorted(o.order_id for o in canceled) == sorted([a.order_id, b.order_id])
     assert all(o.status == "CANCELED" for o in canceled)
     with pytest.raises(ExchangeError) as info:
-        await session.cancel_order(SYMBOL, a.order_id)
+        await session.orders.cancel_order(SYMBOL, a.order_id)
     assert info.value.code == -2011
     bad = OrderRequest(SYMBOL, Side.BUY, OrderType.LIMIT, quantity=Decimal("0.000001"), price=Decimal("100"))
     with pytest.raises(ExchangeError) as info:
-        await session.place_order(bad)
+        await session.orders.place_order(bad)
     assert info.value.code == -1013 and "LOT_SIZE" in info.value.msg
 
 
 async def test_market_order_fills_and_reports_trade(session: Session, sim: Any) -> None:
     events = aiter(session.user_events())
     req = OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, quote_order_qty=Decimal("50"))
-    order = await session.place_order(req)
+    order = await session.orders.place_order(req)
     assert order.status == "FILLED" and order.executed_qty > 0
     trade = await next_event(events, OrderUpdate, lambda e: e.execution_type == "TRADE")
     assert trade.order.order_id == order.order_id and trade.last_qty > 0 and trade.last_price > 0
 
 
 async def test_market_data(session: Session) -> None:
-    klines = await session.klines(SYMBOL, "1m", limit=30)
+    klines = await session.market.klines(SYMBOL, "1m", limit=30)
     assert 0 < len(klines) <= 30 and all(k.high >= k.low for k in klines)
-    ticker = await session.ticker_24h(SYMBOL)
+    ticker = await session.market.ticker_24h(SYMBOL)
     assert ticker.symbol == SYMBOL and ticker.last_price > 0
     snap = await session.rest.depth(SYMBOL, 5)
     assert len(snap.bids) <= 5 and snap.bids[0][0] < snap.asks[0][0]
@@ -143,10 +143,10 @@ async def test_reconnects_after_ws_api_drop(session: Session, sim: Any) -> None:
     states = [s for name, s, _ in session.statuses if name == "ws-api"]  # type: ignore[attr-defined]
     assert "reconnecting" in states
     # User data flows again on the new connection.
-    order = await session.place_order(resting_buy(session, sim))
+    order = await session.orders.place_order(resting_buy(session, sim))
     update = await next_event(events, OrderUpdate, lambda e: e.order.order_id == order.order_id)
     assert update.execution_type == "NEW"
-    await session.cancel_order(SYMBOL, order.order_id)
+    await session.orders.cancel_order(SYMBOL, order.order_id)
 
 
 async def test_market_streams_and_local_book_from_session(session: Session) -> None:
@@ -162,12 +162,12 @@ async def test_rate_limited(limited_sim: Any, endpoints_of: Any) -> None:
     await session.start()  # connect (2) + time x3 + exchangeInfo (20)
     with pytest.raises(RateLimited) as info:
         for _ in range(60):
-            await session.ticker_24h(SYMBOL)
+            await session.market.ticker_24h(SYMBOL)
     assert info.value.status == 429 and info.value.code == -1003
     assert info.value.retry_after_ms is not None and info.value.retry_after_ms > session.clock.now_ms() - 1000
     assert session.rate_limits.blocked
     with pytest.raises(RateLimited):  # refused locally until retryAfter
-        await session.ticker_24h(SYMBOL)
+        await session.market.ticker_24h(SYMBOL)
     with pytest.raises(RateLimited):
         await session.rest.depth(SYMBOL, 5)
     await session.close()
@@ -180,7 +180,7 @@ async def test_closed_session_refuses(sim: Any, endpoints_of: Any) -> None:
     await session.close()
     assert session.status["ws-api"] == "closed"
     with pytest.raises(NotConnected):
-        await session.ticker_24h(SYMBOL)
+        await session.market.ticker_24h(SYMBOL)
     assert [e async for e in session.user_events()] == []
 
 
@@ -193,18 +193,18 @@ async def test_order_count_limit_blocks_new_orders_but_never_cancels(keys_dir: P
     session = Session(endpoints_of(sim), load_demo_signer(keys_dir, "ed25519"))
     try:
         await session.start()
-        first = await session.place_order(resting_buy(session, sim))
-        await session.place_order(resting_buy(session, sim))
+        first = await session.orders.place_order(resting_buy(session, sim))
+        await session.orders.place_order(resting_buy(session, sim))
         with pytest.raises(RateLimited) as info:
-            await session.place_order(resting_buy(session, sim))
+            await session.orders.place_order(resting_buy(session, sim))
         assert info.value.code == -1015 and info.value.status == 429
         with pytest.raises(RateLimited) as local:  # refused locally, without asking the exchange
-            await session.place_order(resting_buy(session, sim))
+            await session.orders.place_order(resting_buy(session, sim))
         assert local.value.code == -1015
-        cancelled = await session.cancel_order(SYMBOL, first.order_id)  # still allowed
+        cancelled = await session.orders.cancel_order(SYMBOL, first.order_id)  # still allowed
         assert cancelled.status == "CANCELED"
-        assert len(await session.open_orders(SYMBOL)) == 1
-        assert len(await session.cancel_all(SYMBOL)) == 1
+        assert len(await session.orders.open_orders(SYMBOL)) == 1
+        assert len(await session.orders.cancel_all(SYMBOL)) == 1
     finally:
         await session.close()
         await sim.stop()

@@ -12,7 +12,7 @@ import pytest
 
 from tui.domain.spot.orders import OrderRequest, OrderRespType, OrderType, Side, StpMode, TimeInForce
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import OrderUpdate
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError
@@ -62,7 +62,7 @@ async def test_stop_loss_limit_round_trip(session: Session, sim: Any) -> None:
         SYMBOL, Side.SELL, OrderType.STOP_LOSS_LIMIT, quantity=D("0.001"), price=D("58900"), stop_price=D("59000"),
         time_in_force=TimeInForce.GTC, strategy_id=12, strategy_type=1_000_001,
     )  # fmt: skip
-    order = await session.place_order(req)
+    order = await session.orders.place_order(req)
     assert order.status == "NEW" and order.stop_price == D("59000") and order.working_time == -1
     assert order.strategy_id == 12 and order.strategy_type == 1_000_001 and order.stp_mode == "NONE"
     new = await next_event(events, OrderUpdate, lambda e: e.order.order_id == order.order_id)
@@ -72,7 +72,7 @@ async def test_stop_loss_limit_round_trip(session: Session, sim: Any) -> None:
         events, OrderUpdate, lambda e: e.order.order_id == order.order_id and e.order.is_working is True
     )
     assert fired.execution_type == "NEW" and fired.order.working_time is not None and fired.order.working_time > 0
-    status = await session.order_status(SYMBOL, order.order_id)
+    status = await session.orders.order_status(SYMBOL, order.order_id)
     assert status.is_working is True and status.is_open
 
 
@@ -81,19 +81,19 @@ async def test_trailing_stop_and_ack(session: Session, sim: Any) -> None:
         SYMBOL, Side.SELL, OrderType.STOP_LOSS, quantity=D("0.001"), trailing_delta=100,
         new_order_resp_type=OrderRespType.ACK,
     )  # fmt: skip
-    order = await session.place_order(req)  # ACK: the session looks the order up
+    order = await session.orders.place_order(req)  # ACK: the session looks the order up
     assert order.trailing_delta == 100 and order.trailing_time is not None and order.trailing_time > 0
     assert order.status == "NEW" and order.type == "STOP_LOSS"
 
 
 async def test_iceberg_and_stp(session: Session, sim: Any) -> None:
     events = aiter(session.user_events())
-    ice = await session.place_order(
+    ice = await session.orders.place_order(
         OrderRequest(SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.005"), price=D("59000"),
                      iceberg_qty=D("0.001"), time_in_force=TimeInForce.GTC)
     )  # fmt: skip
     assert ice.iceberg_qty == D("0.001")
-    taker = await session.place_order(
+    taker = await session.orders.place_order(
         OrderRequest(SYMBOL, Side.SELL, OrderType.MARKET, quantity=D("0.001"), stp_mode=StpMode.EXPIRE_TAKER)
     )
     assert taker.status == "EXPIRED_IN_MATCH" and taker.prevented_qty == D("0.001") and taker.stp_mode == "EXPIRE_TAKER"
@@ -105,12 +105,12 @@ async def test_iceberg_and_stp(session: Session, sim: Any) -> None:
 
 async def test_errors_reach_the_caller(session: Session) -> None:
     with pytest.raises(ExchangeError) as err:
-        await session.place_order(
+        await session.orders.place_order(
             OrderRequest(SYMBOL, Side.SELL, OrderType.STOP_LOSS, quantity=D("0.001"), stop_price=D("61000"))
         )
     assert err.value.code == -2010 and "trigger immediately" in str(err.value)
     with pytest.raises(ExchangeError) as err:
-        await session.test_order(
+        await session.orders.test_order(
             OrderRequest(SYMBOL, Side.SELL, OrderType.STOP_LOSS, quantity=D("0.001"), trailing_delta=3000)
         )
     assert err.value.code == -1013
@@ -119,8 +119,8 @@ async def test_errors_reach_the_caller(session: Session) -> None:
 async def test_test_order_commission_rates(session: Session) -> None:
     req = OrderRequest(SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.001"), price=D("50000"),
                        time_in_force=TimeInForce.GTC)  # fmt: skip
-    assert await session.test_order(req) is None
-    rates = await session.test_order(req, compute_commission_rates=True)
+    assert await session.orders.test_order(req) is None
+    rates = await session.orders.test_order(req, compute_commission_rates=True)
     assert rates is not None
     assert rates.standard.maker == D("0.001") and rates.standard.taker == D("0.001")
     assert rates.special.maker == 0 and rates.tax.taker == 0 and rates.discount_asset == "BNB"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError
 
@@ -38,30 +38,30 @@ async def test_all_orders_and_my_trades_with_commission(session: Session, quiet_
     quiet_sim.engine.place_order(
         "mover", SYMBOL, "SELL", "LIMIT", price=D("60000"), quantity=D("0.002"), time_in_force="GTC"
     )
-    resting = await session.place_order(limit(Side.BUY, "50000"))
-    taken = await session.place_order(limit(Side.BUY, "60000", tif=TimeInForce.IOC))
+    resting = await session.orders.place_order(limit(Side.BUY, "50000"))
+    taken = await session.orders.place_order(limit(Side.BUY, "60000", tif=TimeInForce.IOC))
     assert taken.status == "FILLED"
 
-    orders = await session.all_orders(SYMBOL)
+    orders = await session.account.all_orders(SYMBOL)
     by_id = {o.order_id: o for o in orders}
     assert by_id[resting.order_id].status == "NEW" and by_id[taken.order_id].status == "FILLED"
     assert by_id[taken.order_id].executed_qty == D("0.001")
-    assert [o.order_id for o in await session.all_orders(SYMBOL, limit=1)] == [orders[-1].order_id]
+    assert [o.order_id for o in await session.account.all_orders(SYMBOL, limit=1)] == [orders[-1].order_id]
 
-    trades = await session.my_trades(SYMBOL)
+    trades = await session.account.my_trades(SYMBOL)
     assert len(trades) == 1
     trade = trades[0]
     assert trade.order_id == taken.order_id and trade.side is Side.BUY and trade.is_buyer and not trade.is_maker
     assert trade.price == D("60000") and trade.qty == D("0.001") and trade.quote_qty == D("60")
     # a buyer receives the base asset, so pays its commission in it: 0.1 % of 0.001 BTC
     assert trade.commission == D("0.000001") and trade.commission_asset == "BTC"
-    assert await session.my_trades(SYMBOL, order_id=resting.order_id) == []
-    assert [t.id for t in await session.my_trades(SYMBOL, order_id=taken.order_id)] == [trade.id]
-    assert await session.my_trades(SYMBOL, from_id=trade.id + 1) == []
+    assert await session.account.my_trades(SYMBOL, order_id=resting.order_id) == []
+    assert [t.id for t in await session.account.my_trades(SYMBOL, order_id=taken.order_id)] == [trade.id]
+    assert await session.account.my_trades(SYMBOL, from_id=trade.id + 1) == []
 
 
 async def test_account_commission(session: Session) -> None:
-    rates = await session.account_commission(SYMBOL)
+    rates = await session.account.account_commission(SYMBOL)
     assert rates.symbol == SYMBOL
     assert rates.standard.maker == D("0.001") and rates.standard.taker == D("0.001")
     assert rates.standard.buyer == 0 and rates.standard.seller == 0
@@ -70,11 +70,11 @@ async def test_account_commission(session: Session) -> None:
 
 
 async def test_unfilled_order_count_moves_after_placing(session: Session) -> None:
-    before = await session.unfilled_order_count()
+    before = await session.account.unfilled_order_count()
     assert [(c.window, c.limit) for c in before] == [("10s", 50), ("1d", 160000)]
-    await session.place_order(limit(Side.BUY, "50000"))
-    await session.place_order(limit(Side.BUY, "50001"))
-    after = await session.unfilled_order_count()
+    await session.orders.place_order(limit(Side.BUY, "50000"))
+    await session.orders.place_order(limit(Side.BUY, "50001"))
+    after = await session.account.unfilled_order_count()
     assert after[1].count == before[1].count + 2
     assert after[0].count in (before[0].count + 2, 1, 2)  # a new 10 s window may have begun
     assert after[1].fraction == after[1].count / 160000

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from tui.domain.spot.market import AccountFilters, AggTrade, MarketTrade, PriceTicker, WindowTicker
-from tui.domain.spot.orders import AccountTrade, Kline, OrderRequest, OrderType, Side
+from tui.domain.spot.account import AccountTrade
+from tui.domain.spot.market import AccountFilters, AggTrade, Kline, MarketTrade, PriceTicker, WindowTicker
+from tui.domain.spot.orders import OrderRequest, OrderType, Side
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 
 pytestmark = pytest.mark.timeout(30)
@@ -33,98 +34,98 @@ async def session(quiet_sim: Any, keys_dir: Any, endpoints_of: Any) -> Any:
 
 async def buy(session: Session, qty: str = "0.01") -> list[AccountTrade]:
     """A MARKET buy from the demo account; its fills as myTrades reports them."""
-    before = {t.id for t in await session.my_trades(SYMBOL)}
-    order = await session.place_order(OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, quantity=D(qty)))
+    before = {t.id for t in await session.account.my_trades(SYMBOL)}
+    order = await session.orders.place_order(OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, quantity=D(qty)))
     assert order.status == "FILLED"
-    fills = [t for t in await session.my_trades(SYMBOL) if t.id not in before]
+    fills = [t for t in await session.account.my_trades(SYMBOL) if t.id not in before]
     assert fills
     return fills
 
 
 async def test_recent_and_historical_trades_are_our_fills(session: Session) -> None:
     fills = await buy(session)
-    recent = await session.recent_trades(SYMBOL, limit=len(fills))
+    recent = await session.market.recent_trades(SYMBOL, limit=len(fills))
     assert all(isinstance(t, MarketTrade) for t in recent)
     assert [(t.trade_id, t.price, t.qty, t.quote_qty) for t in recent] == [
         (f.id, f.price, f.qty, f.quote_qty) for f in fills
     ]
     assert all(isinstance(t.price, D) and t.aggressor is Side.BUY and t.best_match for t in recent)
-    assert (await session.recent_trades(SYMBOL))[-len(fills) :] == recent
+    assert (await session.market.recent_trades(SYMBOL))[-len(fills) :] == recent
 
     more = await buy(session)
-    history = await session.historical_trades(SYMBOL, from_id=fills[0].id)
+    history = await session.market.historical_trades(SYMBOL, from_id=fills[0].id)
     assert [t.trade_id for t in history] == [f.id for f in fills + more]
-    assert [t.trade_id for t in await session.historical_trades(SYMBOL, limit=1)] == [more[-1].id]
+    assert [t.trade_id for t in await session.market.historical_trades(SYMBOL, limit=1)] == [more[-1].id]
 
 
 async def test_agg_trades(session: Session) -> None:
     fills = await buy(session)
-    aggs = await session.agg_trades(SYMBOL, limit=1)
+    aggs = await session.market.agg_trades(SYMBOL, limit=1)
     assert len(aggs) == 1 and isinstance(aggs[0], AggTrade)
     last = aggs[0]
     assert last.last_trade_id == fills[-1].id and last.price == fills[-1].price and not last.buyer_is_maker
     assert last.qty == sum((f.qty for f in fills if f.id >= last.first_trade_id), D(0))
     assert last.trade_count == last.last_trade_id - last.first_trade_id + 1
-    assert await session.agg_trades(SYMBOL, from_id=last.agg_id) == [last]
-    assert last in await session.agg_trades(SYMBOL, start_time=last.time, end_time=last.time)
+    assert await session.market.agg_trades(SYMBOL, from_id=last.agg_id) == [last]
+    assert last in await session.market.agg_trades(SYMBOL, start_time=last.time, end_time=last.time)
     with pytest.raises(ExchangeError) as err:
-        await session.agg_trades(SYMBOL, from_id=last.agg_id, start_time=last.time)
+        await session.market.agg_trades(SYMBOL, from_id=last.agg_id, start_time=last.time)
     assert err.value.code == -1128
 
 
 async def test_ui_klines(session: Session) -> None:
     await buy(session)
-    ui = await session.ui_klines(SYMBOL, "1m", limit=5)
+    ui = await session.market.ui_klines(SYMBOL, "1m", limit=5)
     assert len(ui) == 5 and all(isinstance(k, Kline) and isinstance(k.close, D) for k in ui)
-    assert [k.open_time for k in ui] == [k.open_time for k in await session.klines(SYMBOL, "1m", limit=5)]
-    zoned = await session.ui_klines(SYMBOL, "1d", time_zone="8")
+    assert [k.open_time for k in ui] == [k.open_time for k in await session.market.klines(SYMBOL, "1m", limit=5)]
+    zoned = await session.market.ui_klines(SYMBOL, "1d", time_zone="8")
     assert zoned and all((k.open_time + 8 * 3_600_000) % DAY == 0 for k in zoned)
     assert zoned[-1].close == ui[-1].close
     with pytest.raises(ExchangeError) as err:
-        await session.ui_klines(SYMBOL, "1m", time_zone="+15")
+        await session.market.ui_klines(SYMBOL, "1m", time_zone="+15")
     assert err.value.code == -1130
 
 
 async def test_rolling_tickers(session: Session) -> None:
     fills = await buy(session)
-    t = await session.rolling_ticker(SYMBOL, "5m")
+    t = await session.market.rolling_ticker(SYMBOL, "5m")
     assert isinstance(t, WindowTicker) and not t.mini and t.symbol == SYMBOL
     assert t.last_price == fills[-1].price and t.last_id == fills[-1].id
     assert t.price_change == t.last_price - t.open_price and isinstance(t.price_change_percent, D)
     assert t.volume >= sum((f.qty for f in fills), D(0)) and t.open_time % 60_000 == 0
-    mini = await session.rolling_ticker(SYMBOL, "5m", mini=True)
+    mini = await session.market.rolling_ticker(SYMBOL, "5m", mini=True)
     assert mini.mini and mini.weighted_avg_price is None and mini.last_price == t.last_price
-    both = await session.rolling_tickers(["ETHUSDT", SYMBOL], "2h")
+    both = await session.market.rolling_tickers(["ETHUSDT", SYMBOL], "2h")
     assert [x.symbol for x in both] == ["ETHUSDT", SYMBOL] and both[1].last_price == t.last_price
     with pytest.raises(ExchangeError) as err:
-        await session.rolling_ticker(SYMBOL, "60m")
+        await session.market.rolling_ticker(SYMBOL, "60m")
     assert err.value.code == -1130
 
 
 async def test_trading_day_tickers(session: Session) -> None:
     fills = await buy(session)
-    day = await session.trading_day_ticker(SYMBOL)
+    day = await session.market.trading_day_ticker(SYMBOL)
     assert day.open_time % DAY == 0 and day.close_time == day.open_time + DAY - 1
     assert day.last_price == fills[-1].price and not day.mini
-    zoned = await session.trading_day_tickers([SYMBOL, "BNBUSDT"], time_zone="-5:30", mini=True)
+    zoned = await session.market.trading_day_tickers([SYMBOL, "BNBUSDT"], time_zone="-5:30", mini=True)
     assert [x.symbol for x in zoned] == [SYMBOL, "BNBUSDT"] and all(x.mini for x in zoned)
     assert all((x.open_time - 330 * 60_000) % DAY == 0 for x in zoned)
 
 
 async def test_price_tickers(session: Session, quiet_sim: Any) -> None:
     fills = await buy(session)
-    price = await session.ticker_price(SYMBOL)
+    price = await session.market.ticker_price(SYMBOL)
     assert price == PriceTicker(SYMBOL, fills[-1].price) and isinstance(price.price, D)
-    every = await session.ticker_prices()
+    every = await session.market.ticker_prices()
     assert [p.symbol for p in every] == list(quiet_sim.engine.specs)
-    assert [p.symbol for p in await session.ticker_prices(["BNBUSDT", SYMBOL])] == ["BNBUSDT", SYMBOL]
+    assert [p.symbol for p in await session.market.ticker_prices(["BNBUSDT", SYMBOL])] == ["BNBUSDT", SYMBOL]
     with pytest.raises(ExchangeError) as err:
-        await session.ticker_price("NOPEUSDT")
+        await session.market.ticker_price("NOPEUSDT")
     assert err.value.code == -1121
 
 
 async def test_my_filters(session: Session) -> None:
-    filters = await session.my_filters(SYMBOL)
+    filters = await session.account.my_filters(SYMBOL)
     assert isinstance(filters, AccountFilters) and filters.symbol == SYMBOL
     rules = session.rules[SYMBOL]
     price_filter = filters.symbol_filter("PRICE_FILTER")

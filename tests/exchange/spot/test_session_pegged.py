@@ -12,7 +12,7 @@ import pytest
 
 from tui.domain.spot.orders import OrderRequest, OrderRespType, OrderType, PegPriceType, Side, TimeInForce
 from tui.exchange.errors import ExchangeError
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.events import OrderUpdate
 from tui.exchange.spot.session import Session
 from tui.sim.spot.matching.engine import SimError
@@ -59,14 +59,14 @@ async def test_pegged_limit_round_trip(session: Session) -> None:
         SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.001"), time_in_force=TimeInForce.GTC,
         peg_price_type=PegPriceType.PRIMARY_PEG, peg_offset_value=1,
     )  # fmt: skip
-    order = await session.place_order(req)
+    order = await session.orders.place_order(req)
     assert order.status == "NEW" and order.price == 0 and order.pegged_price == D("59980")
     assert order.peg_price_type == "PRIMARY_PEG" and order.peg_offset_value == 1 and order.working_price == D("59980")
     update = await next_event(events, OrderUpdate, lambda e: e.order.order_id == order.order_id)
     assert update.order.pegged_price == D("59980") and update.order.peg_offset_value == 1
-    status = await session.order_status(SYMBOL, order.order_id)
+    status = await session.orders.order_status(SYMBOL, order.order_id)
     assert status.pegged_price == D("59980") and status.peg_price_type == "PRIMARY_PEG"
-    opened = [o for o in await session.open_orders(SYMBOL) if o.order_id == order.order_id]
+    opened = [o for o in await session.orders.open_orders(SYMBOL) if o.order_id == order.order_id]
     assert opened[0].pegged_price == D("59980")
 
 
@@ -75,19 +75,19 @@ async def test_pegged_ioc_with_ack_is_looked_up(session: Session) -> None:
         SYMBOL, Side.SELL, OrderType.LIMIT, quantity=D("0.001"), time_in_force=TimeInForce.IOC,
         peg_price_type=PegPriceType.MARKET_PEG, new_order_resp_type=OrderRespType.ACK,
     )  # fmt: skip
-    order = await session.place_order(req)
+    order = await session.orders.place_order(req)
     assert order.status == "FILLED" and order.pegged_price == D("59990") and order.avg_price == D("59990")
 
 
 async def test_refusals_reach_the_caller(session: Session) -> None:
     with pytest.raises(ExchangeError) as err:
-        await session.place_order(
+        await session.orders.place_order(
             OrderRequest(SYMBOL, Side.BUY, OrderType.LIMIT_MAKER, quantity=D("0.001"),
                          peg_price_type=PegPriceType.MARKET_PEG)
         )  # fmt: skip
     assert err.value.code == -2010 and "peg cannot be used" in str(err.value)
     with pytest.raises(ExchangeError) as err:
-        await session.test_order(
+        await session.orders.test_order(
             OrderRequest(SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.001"), time_in_force=TimeInForce.GTC,
                          peg_price_type=PegPriceType.PRIMARY_PEG, peg_offset_value=5)
         )  # fmt: skip

@@ -13,7 +13,8 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from tui.exchange.clock import ServerClock
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
-from tui.exchange.signing import HmacSigner, load_demo_signer, ws_api_payload
+from tui.exchange.key_files import load_demo_signer
+from tui.exchange.signing import HmacSigner, ws_api_payload
 from tui.exchange.spot.ws_api import WsApiClient
 
 Handler = Callable[[ServerConnection, dict[str, Any]], Awaitable[None]]

@@ -240,7 +240,8 @@ async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> Non
     from tui.app import make_app
     from tui.config.settings import Settings
     from tui.exchange.endpoints import Endpoints
-    from tui.exchange.signing import ReadOnlySigner, load_demo_signer
+    from tui.exchange.key_files import load_demo_signer
+    from tui.exchange.signing import ReadOnlySigner
     from tui.exchange.spot.session import Session
     from tui.screens.spot.order_form import OrderFormScreen
 
@@ -272,7 +273,7 @@ async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> Non
             time_in_force=TimeInForce.GTC,
         )
         try:
-            await app.session.place_order(request)
+            await app.session.orders.place_order(request)
         except ExchangeError as exc:
             assert "read-only" in exc.msg
         else:
@@ -284,7 +285,7 @@ async def test_live_profile_is_visibly_different(sim, tmp_path) -> None:  # type
     from tui.app import make_app
     from tui.config.settings import Settings
     from tui.exchange.endpoints import Endpoints
-    from tui.exchange.signing import load_demo_signer
+    from tui.exchange.key_files import load_demo_signer
     from tui.exchange.spot.session import Session
 
     endpoints = Endpoints(rest=sim.rest_url, ws_api=sim.ws_api_url, streams=sim.stream_url)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.endpoints import Endpoints
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.feeds.spot import AccountFeed
 from tui.messages import ConnectionStatus, OrdersUpdated
@@ -37,7 +37,7 @@ async def test_account_feed_survives_drops_during_its_reload(sim, tmp_path: Path
         assert not task.done(), task
         bid = sim.engine.best_bid_ask("BTCUSDT")[0][0]
         price = (bid * Decimal("0.8")).quantize(Decimal("0.01"))
-        order = await session.place_order(
+        order = await session.orders.place_order(
             OrderRequest(
                 "BTCUSDT",
                 Side.BUY,

@@ -32,10 +32,10 @@ async def test_history_tabs_show_orders_trades_lists_amendments_and_account(make
         session = app.session
         bid, ask = sim.engine.best_bid_ask(SYMBOL)
         assert bid and ask
-        bought = await session.place_order(OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, quantity=D("0.002")))
+        bought = await session.orders.place_order(OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, quantity=D("0.002")))
         assert bought.status == "FILLED"
         top, low = (ask[0] * D("1.05")).quantize(D(1)), (bid[0] * D("0.95")).quantize(D(1))
-        oco = await session.place_order_list(
+        oco = await session.order_lists.place_order_list(
             OrderListRequest.oco(
                 SYMBOL,
                 Side.SELL,
@@ -44,12 +44,12 @@ async def test_history_tabs_show_orders_trades_lists_amendments_and_account(make
                 below=ListLeg(OrderType.STOP_LOSS_LIMIT, price=low - 10, stop_price=low),
             )
         )
-        resting = await session.place_order(
+        resting = await session.orders.place_order(
             OrderRequest(
                 SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.002"), price=low, time_in_force=TimeInForce.GTC
             )
         )
-        await session.amend_keep_priority(SYMBOL, resting.order_id, D("0.001"))
+        await session.orders.amend_keep_priority(SYMBOL, resting.order_id, D("0.001"))
 
         screen = await _history(pilot, app)
         orders = screen.pane("orders")
@@ -106,7 +106,7 @@ async def test_history_tabs_show_orders_trades_lists_amendments_and_account(make
         assert "  no asset limits (MAX_ASSET)" in lines
 
         before = panel.text
-        await session.place_order(
+        await session.orders.place_order(
             OrderRequest(
                 SYMBOL, Side.BUY, OrderType.LIMIT, quantity=D("0.001"), price=low, time_in_force=TimeInForce.GTC
             )

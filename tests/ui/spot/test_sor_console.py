@@ -103,7 +103,7 @@ async def test_sor_buy_from_the_form_previews_confirms_and_reports_its_allocatio
         assert order.side == "BUY" and order.executed_qty == D("0.001")
         ledger = sim.engine.sor.allocations(DEMO, "BTCUSDT", order_id=order.order_id)
         assert ledger and sum(a.qty for a in ledger) == D("0.001")  # filled by allocations, not trades
-        mine = await app.session.my_allocations("BTCUSDT", order_id=order.order_id)
+        mine = await app.session.sor.my_allocations("BTCUSDT", order_id=order.order_id)
         assert [a.allocation_id for a in mine] == [a.allocation_id for a in ledger]
 
         notice = next(m for m in _messages(app) if "via SOR" in m)
@@ -152,7 +152,7 @@ async def test_allocations_tab_lists_a_sor_orders_allocations(make_trading_app, 
     app = make_trading_app()
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        placed = await app.session.place_sor_order(
+        placed = await app.session.sor.place_sor_order(
             OrderRequest("BTCUSDT", Side.BUY, OrderType.MARKET, quantity=D("0.002"))
         )
         assert placed.allocations

@@ -1,5 +1,5 @@
-"""Public market data and account filters as immutable values: trades from the trade history,
-aggregate trades, window tickers (rolling window and trading day), price tickers, and the filters
+"""Public market data and account filters as immutable values: trade prints, klines and 24h tickers,
+trades from the trade history, aggregate trades, window tickers (rolling window and trading day), price tickers, and the filters
 that apply to an account on a symbol (myFilters). Prices and quantities are Decimal; no I/O.
 """
 
@@ -124,3 +124,43 @@ class AccountFilters:
                 limit = f.fields.get("limit")
                 return limit if isinstance(limit, Decimal) else None
         return None
+
+
+@dataclass(frozen=True)
+class Trade:
+    """One public trade print."""
+
+    trade_id: int
+    price: Decimal
+    qty: Decimal
+    time: int
+    buyer_is_maker: bool
+
+    @property
+    def aggressor(self) -> Side:
+        """The side that took liquidity: a buyer-maker print was a sell hitting the bid."""
+        return Side.SELL if self.buyer_is_maker else Side.BUY
+
+
+@dataclass(frozen=True)
+class Kline:
+    open_time: int
+    close_time: int
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+    closed: bool = True
+
+
+@dataclass(frozen=True)
+class Ticker24h:
+    symbol: str
+    last_price: Decimal
+    price_change: Decimal
+    price_change_percent: Decimal
+    high: Decimal
+    low: Decimal
+    volume: Decimal
+    quote_volume: Decimal

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tui.domain.money import to_decimal
+from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.filters import SymbolRules, check_order
-from tui.domain.spot.orders import CommissionRates, OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
+from tui.domain.spot.orders import OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
 from tui.domain.spot.sor import SorConfig
 
 # What sor.order.place takes (web-socket-api.md): LIMIT and MARKET, by quantity only (no quoteOrderQty).

@@ -1,4 +1,5 @@
-"""Orders, balances, trades, klines and tickers as immutable values."""
+"""Orders and order lists as immutable values: sides and types, requests, the orders the exchange
+reports, and the results of cancel-replace and amend."""
 
 from __future__ import annotations
 
@@ -34,10 +35,6 @@ class OrderType(StrEnum):
             OrderType.TAKE_PROFIT,
             OrderType.TAKE_PROFIT_LIMIT,
         )
-
-    @property
-    def has_limit_price(self) -> bool:
-        return self in (OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT)
 
     @property
     def needs_time_in_force(self) -> bool:
@@ -314,146 +311,3 @@ class PreventedMatch:
     taker_prevented_qty: Decimal
     maker_prevented_qty: Decimal
     time: int
-
-
-@dataclass(frozen=True)
-class Balance:
-    asset: str
-    free: Decimal
-    locked: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
-
-@dataclass(frozen=True)
-class Trade:
-    """One public trade print."""
-
-    trade_id: int
-    price: Decimal
-    qty: Decimal
-    time: int
-    buyer_is_maker: bool
-
-    @property
-    def aggressor(self) -> Side:
-        """The side that took liquidity: a buyer-maker print was a sell hitting the bid."""
-        return Side.SELL if self.buyer_is_maker else Side.BUY
-
-
-@dataclass(frozen=True)
-class Kline:
-    open_time: int
-    close_time: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-    closed: bool = True
-
-
-@dataclass(frozen=True)
-class Ticker24h:
-    symbol: str
-    last_price: Decimal
-    price_change: Decimal
-    price_change_percent: Decimal
-    high: Decimal
-    low: Decimal
-    volume: Decimal
-    quote_volume: Decimal
-
-
-@dataclass(frozen=True)
-class CommissionRates:
-    maker: Decimal
-    taker: Decimal
-
-
-@dataclass(frozen=True)
-class OrderCommissionRates:
-    """What order.test with computeCommissionRates says an order would pay."""
-
-    standard: CommissionRates
-    special: CommissionRates
-    tax: CommissionRates
-    discount_enabled_for_account: bool
-    discount_enabled_for_symbol: bool
-    discount_asset: str
-    discount: Decimal
-
-
-def estimate_fee(notional: Decimal, rate: Decimal) -> Decimal:
-    """Commission in quote terms for a fill of `notional` at `rate` (e.g. 0.001 = 0.1 %)."""
-    return notional * rate
-
-
-@dataclass(frozen=True)
-class AccountTrade:
-    """One of our own fills, as myTrades reports it (with the commission it cost)."""
-
-    symbol: str
-    id: int
-    order_id: int
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    commission: Decimal
-    commission_asset: str
-    time: int
-    is_buyer: bool
-    is_maker: bool
-    order_list_id: int = -1
-
-    @property
-    def side(self) -> Side:
-        return Side.BUY if self.is_buyer else Side.SELL
-
-
-@dataclass(frozen=True)
-class TradeCommissionRates:
-    """Commission rates by role (maker/taker) and by side (buyer/seller); a trade pays the sum that applies."""
-
-    maker: Decimal
-    taker: Decimal
-    buyer: Decimal
-    seller: Decimal
-
-
-@dataclass(frozen=True)
-class AccountCommission:
-    """account.commission: what the account pays on one symbol."""
-
-    symbol: str
-    standard: TradeCommissionRates
-    special: TradeCommissionRates
-    tax: TradeCommissionRates
-    discount_enabled_for_account: bool
-    discount_enabled_for_symbol: bool
-    discount_asset: str
-    discount: Decimal  # standard commission is reduced by this rate when paid in `discount_asset`
-
-
-_INTERVAL_LETTER = {"SECOND": "s", "MINUTE": "m", "HOUR": "h", "DAY": "d"}
-
-
-@dataclass(frozen=True)
-class UnfilledOrderCount:
-    """account.rateLimits.orders: orders placed in the current window of one ORDERS limit."""
-
-    interval: str  # SECOND, MINUTE, HOUR, DAY
-    interval_num: int
-    limit: int
-    count: int
-
-    @property
-    def window(self) -> str:
-        """`10s`, `1d`: the window as a person reads it."""
-        return f"{self.interval_num}{_INTERVAL_LETTER.get(self.interval, self.interval.lower())}"
-
-    @property
-    def fraction(self) -> float:
-        return self.count / self.limit if self.limit > 0 else 0.0

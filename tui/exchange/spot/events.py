@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tui.domain.spot.orders import Balance, CommissionRates, Order, OrderList
+from tui.domain.spot.account import Balance, CommissionRates
+from tui.domain.spot.orders import Order, OrderList
 
 
 @dataclass(frozen=True)

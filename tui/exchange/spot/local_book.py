@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.domain.order_book import DepthSync, OrderBook, SyncState
 from tui.exchange.errors import ExchangeError
-from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.codec.depth import depth_diff_from_stream
 from tui.exchange.spot.rest import RestClient
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class LocalOrderBook:
     def feed_diff(self, data: Any) -> bool:
         """Synchronous `on_diff`."""
         try:
-            diff = codec.depth_diff_from_stream(data)
+            diff = depth_diff_from_stream(data)
         except ValueError as exc:
             # Skipping a bad event would silently corrupt the book: treat it as a gap instead.
             self.bad_events += 1

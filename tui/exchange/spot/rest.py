@@ -15,10 +15,12 @@ import httpx
 
 from tui.domain.order_book import DepthSnapshot
 from tui.domain.spot.filters import SymbolRules
-from tui.domain.spot.orders import Kline
+from tui.domain.spot.market import Kline
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
 from tui.exchange.rate_limits import RateLimitTracker
-from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.codec.depth import snapshot_from_rest
+from tui.exchange.spot.codec.exchange_info import rules_by_symbol
+from tui.exchange.spot.codec.market import kline_from_rest
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +114,13 @@ class RestClient:
     async def exchange_info(self, symbols: list[str] | None = None) -> dict[str, SymbolRules]:
         """Trading rules per symbol (all symbols, or only `symbols`)."""
         params = {"symbols": json.dumps(list(symbols), separators=(",", ":"))} if symbols else None
-        return codec.rules_by_symbol(await self.get("/api/v3/exchangeInfo", params))
+        return rules_by_symbol(await self.get("/api/v3/exchangeInfo", params))
 
     async def depth(self, symbol: str, limit: int = 1000) -> DepthSnapshot:
-        return codec.snapshot_from_rest(await self.get("/api/v3/depth", {"symbol": symbol, "limit": limit}))
+        return snapshot_from_rest(await self.get("/api/v3/depth", {"symbol": symbol, "limit": limit}))
 
     async def klines(self, symbol: str, interval: str, limit: int = 500) -> list[Kline]:
         rows = await self.get("/api/v3/klines", {"symbol": symbol, "interval": interval, "limit": limit})
         if not isinstance(rows, list):
             raise ValueError("klines: expected a list")
-        return [codec.kline_from_rest(r) for r in rows]
+        return [kline_from_rest(r) for r in rows]

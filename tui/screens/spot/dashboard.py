@@ -14,17 +14,17 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
+from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.list_entry import describe_list
+from tui.domain.spot.market import Ticker24h
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import (
-    CommissionRates,
     Order,
     OrderListRequest,
     OrderRequest,
     OrderType,
     Side,
     StpMode,
-    Ticker24h,
     TimeInForce,
     new_client_order_id,
 )
@@ -289,9 +289,9 @@ class DashboardScreen(Screen[None]):
         rules = self.session.rules[request.symbol]
         try:
             if sor is not None:
-                rates = await self.session.test_sor_order(request, commission_rates=True)
+                rates = await self.session.sor.test_sor_order(request, commission_rates=True)
             else:
-                rates = await self.session.test_order(request, compute_commission_rates=True)
+                rates = await self.session.orders.test_order(request, compute_commission_rates=True)
         except ExchangeError as exc:
             via = "SOR " if sor is not None else ""
             self.post_message(OrderRejected(request, exc.code, f"{via}{exc.msg} (preview: nothing was sent)"))
@@ -321,7 +321,7 @@ class DashboardScreen(Screen[None]):
         """sor.order.place, then a notice of what filled where; failures as for `place_order`."""
         request = replace(sor.request, client_order_id=sor.request.client_order_id or new_client_order_id())
         try:
-            result = await self.session.place_sor_order(request)
+            result = await self.session.sor.place_sor_order(request)
         except ExchangeError as exc:
             if exc.outcome_unknown:
                 await self._resolve_unknown_order(request, exc)
@@ -347,7 +347,7 @@ class DashboardScreen(Screen[None]):
         # A client order id on every order: if the response is lost we can still find the order.
         request = replace(request, client_order_id=request.client_order_id or new_client_order_id())
         try:
-            order = await self.session.place_order(request)
+            order = await self.session.orders.place_order(request)
         except ExchangeError as exc:
             if exc.outcome_unknown:
                 await self._resolve_unknown_order(request, exc)
@@ -376,7 +376,7 @@ class DashboardScreen(Screen[None]):
         for delay in (0.5, 1, 2, 4, 8):
             await asyncio.sleep(delay)
             try:
-                order = await self.session.order_status(request.symbol, client_order_id=request.client_order_id)
+                order = await self.session.orders.order_status(request.symbol, client_order_id=request.client_order_id)
             except ExchangeError as exc:
                 if exc.code == -2013:  # Order does not exist: it never reached the book
                     self.post_message(OrderRejected(request, error.code, f"{error.msg} The order was not placed."))
@@ -426,7 +426,7 @@ class DashboardScreen(Screen[None]):
     @work(group="orders", exit_on_error=False)
     async def cancel_order(self, order: Order) -> None:
         try:
-            cancelled = await self.session.cancel_order(order.symbol, order.order_id)
+            cancelled = await self.session.orders.cancel_order(order.symbol, order.order_id)
         except ExchangeError as exc:
             hint = " Refreshing open orders." if exc.outcome_unknown or exc.code == -2011 else ""
             self.notify(
@@ -455,7 +455,7 @@ class DashboardScreen(Screen[None]):
     @work(group="orders", exit_on_error=False)
     async def cancel_all(self, symbol: str) -> None:
         try:
-            cancelled = await self.session.cancel_all(symbol)
+            cancelled = await self.session.orders.cancel_all(symbol)
         except ExchangeError as exc:
             message = "No open orders to cancel." if exc.code == -2011 else f"{exc.msg} (code {exc.code})"
             self.notify(f"Cancel all on {symbol}: {message}", severity="warning" if exc.code == -2011 else "error")
@@ -487,7 +487,7 @@ class DashboardScreen(Screen[None]):
     @work(group="orders", exit_on_error=False)
     async def amend(self, order: Order, qty: Decimal) -> None:
         try:
-            amended = await self.session.amend_keep_priority(order.symbol, order.order_id, qty)
+            amended = await self.session.orders.amend_keep_priority(order.symbol, order.order_id, qty)
         except ExchangeError as exc:
             self.notify(f"Amend #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
             return
@@ -533,7 +533,7 @@ class DashboardScreen(Screen[None]):
         ):
             return
         try:
-            result = await self.session.cancel_replace(order.order_id, request)
+            result = await self.session.orders.cancel_replace(order.order_id, request)
         except ExchangeError as exc:
             self.notify(f"Cancel-replace #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
             return
@@ -578,7 +578,7 @@ class DashboardScreen(Screen[None]):
         request = replace(request, list_client_order_id=request.list_client_order_id or new_client_order_id())
         kind = request.kind.value.upper()
         try:
-            placed = await self.session.place_order_list(request)
+            placed = await self.session.order_lists.place_order_list(request)
         except ExchangeError as exc:
             first = request.working or request.above
             side = (first.side if first is not None else None) or request.side or Side.SELL

@@ -238,7 +238,7 @@ class HistoryScreen(Screen[None]):
         pane = self.pane("orders")
         pane.show_loading(f"orders on {self.symbol}")
         try:
-            orders = await self.session.all_orders(self.symbol)
+            orders = await self.session.account.all_orders(self.symbol)
         except LOAD_ERRORS as exc:
             pane.show_error("orders", exc)
             return
@@ -257,7 +257,7 @@ class HistoryScreen(Screen[None]):
         pane = self.pane("trades")
         pane.show_loading(f"trades on {self.symbol}")
         try:
-            trades = await self.session.my_trades(self.symbol)
+            trades = await self.session.account.my_trades(self.symbol)
         except LOAD_ERRORS as exc:
             pane.show_error("trades", exc)
             return
@@ -280,9 +280,9 @@ class HistoryScreen(Screen[None]):
         pane = self.pane("lists")
         pane.show_loading("order lists")
         try:
-            lists = await self.session.all_order_lists()
+            lists = await self.session.order_lists.all_order_lists()
             if any(lst.symbol == self.symbol for lst in lists) and not self._orders:
-                self._orders = {o.order_id: o for o in await self.session.all_orders(self.symbol)}
+                self._orders = {o.order_id: o for o in await self.session.account.all_orders(self.symbol)}
         except LOAD_ERRORS as exc:
             pane.show_error("order lists", exc)
             return
@@ -309,7 +309,7 @@ class HistoryScreen(Screen[None]):
         what = self._selection_text()
         pane.show_loading(f"amendments of {what}")
         try:
-            rows = await self.session.order_amendments(self.symbol, self.selected_order_id)
+            rows = await self.session.orders.order_amendments(self.symbol, self.selected_order_id)
         except LOAD_ERRORS as exc:
             pane.show_error(f"amendments of {what}", exc)
             return
@@ -330,7 +330,7 @@ class HistoryScreen(Screen[None]):
         what = self._selection_text()
         pane.show_loading(f"prevented matches of {what}")
         try:
-            rows = await self.session.prevented_matches(self.symbol, order_id=self.selected_order_id)
+            rows = await self.session.account.prevented_matches(self.symbol, order_id=self.selected_order_id)
         except LOAD_ERRORS as exc:
             pane.show_error(f"prevented matches of {what}", exc)
             return
@@ -347,15 +347,15 @@ class HistoryScreen(Screen[None]):
         panel = self.account_panel
         panel.show_loading()
         try:
-            panel.show_commission(await self.session.account_commission(self.symbol))
+            panel.show_commission(await self.session.account.account_commission(self.symbol))
         except LOAD_ERRORS as exc:
             panel.show_commission_error(exc)
         try:
-            panel.show_counts(await self.session.unfilled_order_count())
+            panel.show_counts(await self.session.account.unfilled_order_count())
         except LOAD_ERRORS as exc:
             panel.show_counts_error(exc)
         try:
-            panel.show_filters(await self.session.my_filters(self.symbol))
+            panel.show_filters(await self.session.account.my_filters(self.symbol))
         except LOAD_ERRORS as exc:
             panel.show_filters_error(exc)
 
@@ -366,7 +366,7 @@ class HistoryScreen(Screen[None]):
         try:
             # symbol + endTime is the combination that answers with the newest allocations (the bare
             # symbol gives the oldest); a minute ahead so one made just now is in, whatever our clock error.
-            allocations = await self.session.my_allocations(
+            allocations = await self.session.sor.my_allocations(
                 self.symbol, end_time=self.session.clock.now_ms() + 60_000, limit=1000
             )
         except LOAD_ERRORS as exc:

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.domain.money import fmt, wire
+from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.filters import SymbolRules
 from tui.domain.spot.order_entry import (
     OrderEntry,
@@ -29,7 +30,7 @@ from tui.domain.spot.order_entry import (
     stp_choices,
     trailing_trigger,
 )
-from tui.domain.spot.orders import CommissionRates, OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
+from tui.domain.spot.orders import OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
 from tui.domain.spot.sor import SorConfig, SorOrderResult, total_quote
 
 EXCHANGE_ROUTE, SOR_ROUTE = "exchange", "sor"

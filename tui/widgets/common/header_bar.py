@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.domain.money import fmt
-from tui.domain.spot.orders import Ticker24h
+from tui.domain.spot.market import Ticker24h
 
 STATE_MARKS = {
     "live": "●",

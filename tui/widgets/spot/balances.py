@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.domain.money import fmt
-from tui.domain.spot.orders import Balance, CommissionRates
+from tui.domain.spot.account import Balance, CommissionRates
 
 
 class BalancesView(Widget):

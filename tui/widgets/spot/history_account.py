@@ -11,8 +11,8 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from tui.domain.money import fmt
+from tui.domain.spot.account import AccountCommission, TradeCommissionRates, UnfilledOrderCount
 from tui.domain.spot.market import AccountFilters, FilterRule
-from tui.domain.spot.orders import AccountCommission, TradeCommissionRates, UnfilledOrderCount
 
 GAUGE_WIDTH = 20
 

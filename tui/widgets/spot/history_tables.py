@@ -13,7 +13,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from tui.domain.money import fmt
-from tui.domain.spot.orders import AccountTrade, Order, OrderAmendment, OrderList, PreventedMatch
+from tui.domain.spot.account import AccountTrade
+from tui.domain.spot.orders import Order, OrderAmendment, OrderList, PreventedMatch
 from tui.domain.spot.sor import Allocation
 
 

@@ -9,7 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from tui.domain.money import fmt
-from tui.domain.spot.orders import Kline
+from tui.domain.spot.market import Kline
 
 
 class KlineChart(Widget):

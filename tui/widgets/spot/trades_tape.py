@@ -9,7 +9,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.domain.money import fmt
-from tui.domain.spot.orders import Side, Trade
+from tui.domain.spot.market import Trade
+from tui.domain.spot.orders import Side
 
 
 class TradesTape(Widget):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from tui.exchange.spot.codec import orders as codec
+from tui.exchange.spot.codec.amendments import cancel_replace_from_wire
+from tui.exchange.spot.codec.user_events import user_event_from_wire
 from tui.exchange.spot.events import OrderListUpdate
 
 
@@ -14,7 +15,7 @@ def test_list_status_event_becomes_order_list_update() -> None:
         "L": "EXECUTING", "r": "NONE", "C": "F4QN4G8DlFATFlIUQ0cjdD", "T": 1564035303625,
         "O": [{"s": "ETHBTC", "i": 17, "c": "AJYsMjErWJesZvqlJCTUgL"}, {"s": "ETHBTC", "i": 18, "c": "bfYPSQdLoqAJeNrOr9adzq"}],
     }  # fmt: skip
-    parsed = codec.user_event_from_wire(ev)
+    parsed = user_event_from_wire(ev)
     assert isinstance(parsed, OrderListUpdate)
     lst = parsed.order_list
     assert (lst.order_list_id, lst.contingency_type, lst.list_status_type, lst.list_order_status) == (
@@ -36,6 +37,6 @@ def test_cancel_replace_409_data() -> None:
         },
         "newOrderResponse": {"code": -2010, "msg": "Order would immediately match and take."},
     }  # fmt: skip
-    res = codec.cancel_replace_from_wire(data)
+    res = cancel_replace_from_wire(data)
     assert not res.ok and res.canceled is not None and res.canceled.executed_qty == D("0.00001")
     assert res.new_order is None and res.new_order_error == (-2010, "Order would immediately match and take.")

@@ -1,6 +1,6 @@
 """Market codec: trades.recent / .historical rows, trades.aggregate rows, rolling-window and trading-day
 tickers (FULL and MINI), ticker.price and myFilters from the documented shapes (web-socket-api.md), and
-malformed frames refused with a ValueError naming the message and the field, never a KeyError or
+the trade, kline and 24hr ticker streams; malformed frames refused with a ValueError naming the message and the field, never a KeyError or
 TypeError."""
 
 from __future__ import annotations
@@ -155,3 +155,45 @@ def test_malformed_filters_raise_value_error(frame: Any, names: str) -> None:
 def test_list_answers_must_be_lists(result: Any) -> None:
     with pytest.raises(ValueError, match=r"trades\.recent: expected a list"):
         mc.rows(result, "trades.recent", mc.market_trade_from_wire)
+
+
+def test_market_data() -> None:
+    trade = mc.trade_from_stream(
+        {"e": "trade", "E": 1, "s": "BNBBTC", "t": 12345, "p": "0.001", "q": "100", "T": 1672515782136, "m": True}
+    )
+    assert trade.trade_id == 12345 and trade.price == D("0.001") and trade.aggressor is Side.SELL
+    row = [1655971200000, "0.01086000", "0.01086600", "0.01083600", "0.01083800", "2290.53800000",
+           1655974799999, "24.85074442", 2283, "1171.64000000", "12.71225884", "0"]  # fmt: skip
+    k = mc.kline_from_rest(row)
+    assert k.open == D("0.01086") and k.close_time == 1655974799999 and k.closed
+    ks = mc.kline_from_stream(
+        {"e": "kline", "k": {"t": 1, "T": 2, "o": "1", "c": "2", "h": "3", "l": "0.5", "v": "10", "x": False}}
+    )
+    assert ks.high == D("3") and not ks.closed
+    t = mc.ticker_from_stream(
+        {
+            "e": "24hrTicker",
+            "s": "BNBBTC",
+            "p": "0.0015",
+            "P": "250.00",
+            "c": "0.0025",
+            "h": "0.0025",
+            "l": "0.0010",
+            "v": "10000",
+            "q": "18",
+        }
+    )
+    assert t.last_price == D("0.0025") and t.price_change_percent == D("250")
+    tw = mc.ticker_from_ws(
+        {
+            "symbol": "BNBBTC",
+            "priceChange": "0.000139",
+            "priceChangePercent": "1.020",
+            "lastPrice": "0.013767",
+            "highPrice": "0.014149",
+            "lowPrice": "0.013466",
+            "volume": "69412.405",
+            "quoteVolume": "959.59411487",
+        }
+    )
+    assert tw.quote_volume == D("959.59411487")

@@ -1,4 +1,4 @@
-"""Codec: wire dicts from the Binance docs -> domain values; malformed input -> ValueError."""
+"""Codec: single orders (order.place params, replies, cancel-all, commission rates); and the rate-limit tracker."""
 
 from __future__ import annotations
 
@@ -9,64 +9,15 @@ import pytest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.errors import RateLimited
 from tui.exchange.rate_limits import RateLimitTracker
-from tui.exchange.spot.codec import orders as codec
-from tui.exchange.spot.events import BalanceDelta, BalancesUpdate, OrderUpdate
+from tui.exchange.spot.codec.orders import (
+    ack_order_id,
+    order_commission_rates,
+    order_from_wire,
+    order_params,
+    orders_from_cancel_all,
+)
 
 D = Decimal
-
-SYMBOL_INFO = {
-    "symbol": "BNBBTC",
-    "status": "TRADING",
-    "baseAsset": "BNB",
-    "baseAssetPrecision": 8,
-    "quoteAsset": "BTC",
-    "quoteAssetPrecision": 8,
-    "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT"],
-    "filters": [
-        {"filterType": "PRICE_FILTER", "minPrice": "0.00000100", "maxPrice": "100000.00000000", "tickSize": "0.00000100"},
-        {"filterType": "LOT_SIZE", "minQty": "0.00100000", "maxQty": "100000.00000000", "stepSize": "0.00100000"},
-        {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "500", "stepSize": "0.01"},
-        {"filterType": "MIN_NOTIONAL", "minNotional": "0.00100000", "applyToMarket": True, "avgPriceMins": 5},
-        {"filterType": "NOTIONAL", "minNotional": "10.00000000", "applyMinToMarket": False,
-         "maxNotional": "10000.00000000", "applyMaxToMarket": False, "avgPriceMins": 5},
-        {"filterType": "ICEBERG_PARTS", "limit": 10},
-    ],
-}  # fmt: skip
-
-
-def test_rules_from_exchange_info() -> None:
-    rules = codec.rules_from_exchange_info(SYMBOL_INFO)
-    assert rules.symbol == "BNBBTC" and rules.base_asset == "BNB" and rules.quote_asset == "BTC"
-    assert rules.tick_size == D("0.000001") and rules.min_price == D("0.000001") and rules.max_price == D("100000")
-    assert rules.step_size == D("0.001") and rules.min_qty == D("0.001") and rules.max_qty == D("100000")
-    assert rules.market_step_size == D("0.01") and rules.market_max_qty == D("500")
-    assert rules.min_notional == D("10") and rules.max_notional == D("10000")
-    assert rules.apply_min_to_market is False and rules.apply_max_to_market is False
-    assert rules.order_types == ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT")
-    assert rules.price_decimals == 6 and rules.qty_decimals == 3
-
-
-def test_rules_min_notional_only_and_missing_filters() -> None:
-    info = {**SYMBOL_INFO, "filters": [{"filterType": "MIN_NOTIONAL", "minNotional": "5", "applyToMarket": False}]}
-    rules = codec.rules_from_exchange_info(info)
-    assert rules.min_notional == D("5") and rules.apply_min_to_market is False
-    assert rules.tick_size == 0 and rules.step_size == 0 and rules.max_notional == 0
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        None,
-        [],
-        {"status": "TRADING"},
-        {**SYMBOL_INFO, "filters": [{"filterType": "PRICE_FILTER", "tickSize": "abc"}]},
-        {**SYMBOL_INFO, "filters": [{"filterType": "LOT_SIZE", "stepSize": 0.001}]},  # float money
-        {**SYMBOL_INFO, "filters": ["x"]},
-    ],
-)
-def test_rules_malformed(bad: object) -> None:
-    with pytest.raises(ValueError):
-        codec.rules_from_exchange_info(bad)
 
 
 ORDER_STATUS = {
@@ -78,6 +29,7 @@ ORDER_STATUS = {
     "origQuoteOrderQty": "0.00000000", "selfTradePreventionMode": "NONE",
 }  # fmt: skip
 
+
 ORDER_PLACE_FULL = {
     "symbol": "BTCUSDT", "orderId": 12569099453, "orderListId": -1, "clientOrderId": "4d96324ff9d44481926157ec08158a40",
     "transactTime": 1660801715793, "price": "23416.10000000", "origQty": "0.00847000", "executedQty": "0.00847000",
@@ -88,7 +40,7 @@ ORDER_PLACE_FULL = {
 
 
 def test_order_from_status() -> None:
-    o = codec.order_from_wire(ORDER_STATUS)
+    o = order_from_wire(ORDER_STATUS)
     assert o.order_id == 12569099453 and o.status == "FILLED" and not o.is_open
     assert o.price == D("23416.1") and o.orig_qty == D("0.00847") and o.executed_qty == D("0.00847")
     assert o.cum_quote_qty == D("198.335215") and o.avg_price == D("198.335215") / D("0.00847")
@@ -96,7 +48,7 @@ def test_order_from_status() -> None:
 
 
 def test_order_from_place_full() -> None:
-    o = codec.order_from_wire(ORDER_PLACE_FULL)
+    o = order_from_wire(ORDER_PLACE_FULL)
     assert o.time == 1660801715793 and o.update_time == 1660801715793
     assert o.client_order_id == "4d96324ff9d44481926157ec08158a40"
 
@@ -105,7 +57,7 @@ def test_cancel_all_flattens_order_lists() -> None:
     cancel = {**ORDER_STATUS, "status": "CANCELED", "transactTime": 1}
     del cancel["time"]
     order_list = {"orderListId": 19431, "contingencyType": "OCO", "orderReports": [cancel, {**cancel, "orderId": 2}]}
-    orders = codec.orders_from_cancel_all([cancel, order_list])
+    orders = orders_from_cancel_all([cancel, order_list])
     assert [o.order_id for o in orders] == [12569099453, 12569099453, 2]
 
 
@@ -114,119 +66,7 @@ def test_order_missing_field(missing: str) -> None:
     d = dict(ORDER_STATUS)
     del d[missing]
     with pytest.raises(ValueError, match=missing):
-        codec.order_from_wire(d)
-
-
-EXEC_REPORT = {
-    "e": "executionReport", "E": 1499405658658, "s": "ETHBTC", "c": "mUvoqJxFIILMdfAW5iGSOW", "S": "BUY",
-    "o": "LIMIT", "f": "GTC", "q": "1.00000000", "p": "0.10264410", "P": "0.00000000", "F": "0.00000000",
-    "g": -1, "C": "", "x": "TRADE", "X": "PARTIALLY_FILLED", "r": "NONE", "i": 4293153, "l": "0.40000000",
-    "z": "0.40000000", "L": "0.10264410", "n": "0.00004", "N": "BNB", "T": 1499405658657, "t": 7, "I": 8641984,
-    "w": True, "m": False, "M": False, "O": 1499405658600, "Z": "0.04105764", "Y": "0.04105764", "Q": "0.00000000",
-}  # fmt: skip
-
-
-def test_execution_report() -> None:
-    update = codec.user_event_from_wire(EXEC_REPORT)
-    assert isinstance(update, OrderUpdate)
-    assert update.execution_type == "TRADE" and update.last_qty == D("0.4") and update.last_price == D("0.1026441")
-    assert update.commission == D("0.00004") and update.commission_asset == "BNB"
-    o = update.order
-    assert o.symbol == "ETHBTC" and o.order_id == 4293153 and o.status == "PARTIALLY_FILLED" and o.is_open
-    assert o.remaining == D("0.6") and o.time == 1499405658600 and o.update_time == 1499405658657
-
-
-def test_execution_report_cancel_uses_original_client_id() -> None:
-    ev = {**EXEC_REPORT, "x": "CANCELED", "X": "CANCELED", "c": "cancel-req-id", "C": "orig-id", "N": None}
-    update = codec.order_update_from_execution_report(ev)
-    assert update.order.client_order_id == "orig-id" and update.commission_asset is None
-
-
-def test_balances() -> None:
-    account = {
-        "canTrade": True,
-        "commissionRates": {"maker": "0.00150000", "taker": "0.00150000", "buyer": "0", "seller": "0"},
-        "balances": [{"asset": "BTC", "free": "1.3447112", "locked": "0.08600000"}],
-    }
-    snap = codec.account_from_wire(account)
-    assert snap.can_trade and snap.commission.maker == D("0.0015")
-    assert snap.balances[0].total == D("1.4307112")
-    pos = {"e": "outboundAccountPosition", "E": 1, "u": 1, "B": [{"a": "ETH", "f": "10000.000000", "l": "0.000000"}]}
-    ev = codec.user_event_from_wire(pos)
-    assert isinstance(ev, BalancesUpdate) and ev.balances[0].free == D("10000")
-    delta = codec.user_event_from_wire({"e": "balanceUpdate", "E": 1, "a": "BTC", "d": "-100.00000000", "T": 1})
-    assert delta == BalanceDelta("BTC", D("-100"))
-    assert codec.user_event_from_wire({"e": "externalLockUpdate", "a": "NEO", "d": "1"}) is None
-    with pytest.raises(ValueError):
-        codec.user_event_from_wire({"e": "outboundAccountPosition", "B": [{"a": "ETH"}]})
-
-
-def test_market_data() -> None:
-    trade = codec.trade_from_stream(
-        {"e": "trade", "E": 1, "s": "BNBBTC", "t": 12345, "p": "0.001", "q": "100", "T": 1672515782136, "m": True}
-    )
-    assert trade.trade_id == 12345 and trade.price == D("0.001") and trade.aggressor is Side.SELL
-    row = [1655971200000, "0.01086000", "0.01086600", "0.01083600", "0.01083800", "2290.53800000",
-           1655974799999, "24.85074442", 2283, "1171.64000000", "12.71225884", "0"]  # fmt: skip
-    k = codec.kline_from_rest(row)
-    assert k.open == D("0.01086") and k.close_time == 1655974799999 and k.closed
-    ks = codec.kline_from_stream(
-        {"e": "kline", "k": {"t": 1, "T": 2, "o": "1", "c": "2", "h": "3", "l": "0.5", "v": "10", "x": False}}
-    )
-    assert ks.high == D("3") and not ks.closed
-    t = codec.ticker_from_stream(
-        {
-            "e": "24hrTicker",
-            "s": "BNBBTC",
-            "p": "0.0015",
-            "P": "250.00",
-            "c": "0.0025",
-            "h": "0.0025",
-            "l": "0.0010",
-            "v": "10000",
-            "q": "18",
-        }
-    )
-    assert t.last_price == D("0.0025") and t.price_change_percent == D("250")
-    tw = codec.ticker_from_ws(
-        {
-            "symbol": "BNBBTC",
-            "priceChange": "0.000139",
-            "priceChangePercent": "1.020",
-            "lastPrice": "0.013767",
-            "highPrice": "0.014149",
-            "lowPrice": "0.013466",
-            "volume": "69412.405",
-            "quoteVolume": "959.59411487",
-        }
-    )
-    assert tw.quote_volume == D("959.59411487")
-
-
-def test_depth() -> None:
-    diff = codec.depth_diff_from_stream(
-        {"e": "depthUpdate", "E": 1, "s": "BNBBTC", "U": 157, "u": 160, "b": [["0.0024", "10"]], "a": [["0.0026", "0"]]}
-    )
-    assert (diff.first_update_id, diff.final_update_id) == (157, 160)
-    assert diff.bids == ((D("0.0024"), D("10")),) and diff.asks == ((D("0.0026"), D("0")),)
-    snap = codec.snapshot_from_rest({"lastUpdateId": 2731179239, "bids": [["0.013799", "3.432"]], "asks": []})
-    assert snap.last_update_id == 2731179239 and snap.bids[0][0] == D("0.013799")
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"U": 1, "b": [], "a": []},
-        {"U": 5, "u": 4, "b": [], "a": []},
-        {"U": 1, "u": 2, "b": [["x", "1"]], "a": []},
-        {"U": 1, "u": 2, "b": [["1"]], "a": []},
-        {"U": 1, "u": 2, "b": "nope", "a": []},
-        "not a dict",
-    ],
-)
-def test_depth_malformed(bad: object) -> None:
-    with pytest.raises(ValueError):
-        codec.depth_diff_from_stream(bad)
+        order_from_wire(d)
 
 
 def test_order_params() -> None:
@@ -234,16 +74,16 @@ def test_order_params() -> None:
         "BTCUSDT", Side.BUY, OrderType.LIMIT, quantity=D("0.0100"), price=D("5.0E+4"),
         time_in_force=TimeInForce.IOC, client_order_id="abc",
     )  # fmt: skip
-    assert codec.order_params(limit) == {
+    assert order_params(limit) == {
         "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "IOC", "price": "50000",
         "quantity": "0.01", "newClientOrderId": "abc", "newOrderRespType": "FULL",
     }  # fmt: skip
     market = OrderRequest("BTCUSDT", Side.SELL, OrderType.MARKET, quote_order_qty=D("100.50"))
-    assert codec.order_params(market) == {
+    assert order_params(market) == {
         "symbol": "BTCUSDT", "side": "SELL", "type": "MARKET", "quoteOrderQty": "100.5", "newOrderRespType": "FULL",
     }  # fmt: skip
     maker = OrderRequest("BTCUSDT", Side.SELL, OrderType.LIMIT_MAKER, quantity=D("1"), price=D("2"))
-    assert "timeInForce" not in codec.order_params(maker)
+    assert "timeInForce" not in order_params(maker)
 
 
 def test_rate_limit_tracker() -> None:
@@ -277,18 +117,18 @@ def test_order_params_conditional_fields() -> None:
         stop_price=D("59000.50"), trailing_delta=150, iceberg_qty=D("0.005"), stp_mode=StpMode.EXPIRE_MAKER,
         new_order_resp_type=OrderRespType.RESULT, strategy_id=9, strategy_type=1_000_000,
     )  # fmt: skip
-    assert codec.order_params(req) == {
+    assert order_params(req) == {
         "symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS_LIMIT", "timeInForce": "GTC", "price": "58000",
         "quantity": "0.01", "stopPrice": "59000.5", "trailingDelta": 150, "icebergQty": "0.005",
         "selfTradePreventionMode": "EXPIRE_MAKER", "strategyId": 9, "strategyType": 1000000,
         "newOrderRespType": "RESULT",
     }  # fmt: skip
     stop = OrderRequest("BTCUSDT", Side.BUY, OrderType.TAKE_PROFIT, quantity=D("1"), stop_price=D("1"))
-    assert "timeInForce" not in codec.order_params(stop)
+    assert "timeInForce" not in order_params(stop)
 
 
 def test_order_from_wire_conditional_fields() -> None:
-    o = codec.order_from_wire(
+    o = order_from_wire(
         {
             "symbol": "BTCUSDT", "orderId": 5, "orderListId": -1, "clientOrderId": "x", "price": "1.0",
             "origQty": "3.0", "executedQty": "0", "cummulativeQuoteQty": "0", "status": "EXPIRED_IN_MATCH",
@@ -301,55 +141,13 @@ def test_order_from_wire_conditional_fields() -> None:
     assert (o.stop_price, o.iceberg_qty, o.trailing_delta, o.trailing_time) == (D("2.5"), D("1"), 10, -1)
     assert (o.working_time, o.is_working, o.strategy_id, o.strategy_type) == (-1, True, 37463720, 1000000)
     assert (o.stp_mode, o.prevented_match_id, o.prevented_qty) == ("EXPIRE_TAKER", 0, D("3"))
-    plain = codec.order_from_wire({"symbol": "S", "orderId": 1, "side": "BUY", "type": "LIMIT", "status": "NEW",
+    plain = order_from_wire({"symbol": "S", "orderId": 1, "side": "BUY", "type": "LIMIT", "status": "NEW",
                                    "origQty": "1", "executedQty": "0"})  # fmt: skip
     assert plain.stop_price == 0 and plain.trailing_delta is None and plain.stp_mode is None
 
 
-def test_execution_report_conditional_fields() -> None:
-    ev = {
-        "e": "executionReport", "E": 1, "s": "BTCUSDT", "c": "c", "S": "BUY", "o": "TAKE_PROFIT", "f": "GTC",
-        "q": "1", "p": "0", "P": "100", "F": "0", "g": -1, "C": "", "x": "TRADE_PREVENTION",
-        "X": "EXPIRED_IN_MATCH", "r": "NONE", "i": 7, "l": "0", "z": "0", "L": "0", "n": "0", "N": None,
-        "T": 3, "t": -1, "v": 4, "A": "1", "B": "1", "u": -1, "U": 6, "I": 9, "w": False, "m": False,
-        "M": False, "O": 2, "Z": "0", "Y": "0", "Q": "0", "d": 25, "D": 5, "j": 1, "J": 1000000,
-        "V": "EXPIRE_BOTH", "eR": "REJECTED",
-    }  # fmt: skip
-    update = codec.order_update_from_execution_report(ev)
-    o = update.order
-    assert update.execution_type == "TRADE_PREVENTION" and o.status == "EXPIRED_IN_MATCH"
-    assert (o.stop_price, o.trailing_delta, o.trailing_time, o.strategy_id, o.strategy_type) == (
-        D("100"),
-        25,
-        5,
-        1,
-        1000000,
-    )
-    assert (o.prevented_match_id, o.prevented_qty, o.stp_mode, o.is_working) == (4, D("1"), "EXPIRE_BOTH", False)
-    assert o.working_time is None and o.expiry_reason == "REJECTED"
-
-
-def test_rules_parse_conditional_filters() -> None:
-    rules = codec.rules_from_exchange_info(
-        {
-            "symbol": "BTCUSDT", "baseAsset": "BTC", "quoteAsset": "USDT", "icebergAllowed": False,
-            "allowTrailingStop": True, "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
-            "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER"],
-            "filters": [
-                {"filterType": "ICEBERG_PARTS", "limit": 10},
-                {"filterType": "TRAILING_DELTA", "minTrailingAboveDelta": 10, "maxTrailingAboveDelta": 2000,
-                 "minTrailingBelowDelta": 20, "maxTrailingBelowDelta": 1000},
-                {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 5},
-            ],
-        }
-    )  # fmt: skip
-    assert rules.iceberg_parts == 10 and rules.max_num_algo_orders == 5 and not rules.iceberg_allowed
-    assert (rules.min_trailing_below_delta, rules.max_trailing_below_delta) == (20, 1000)
-    assert rules.default_stp_mode == "EXPIRE_MAKER" and rules.allowed_stp_modes == ("EXPIRE_TAKER", "EXPIRE_MAKER")
-
-
 def test_order_commission_rates() -> None:
-    rates = codec.order_commission_rates(
+    rates = order_commission_rates(
         {
             "standardCommissionForOrder": {"maker": "0.00000112", "taker": "0.00000114"},
             "specialCommissionForOrder": {"maker": "0.05000000", "taker": "0.06000000"},
@@ -361,7 +159,7 @@ def test_order_commission_rates() -> None:
     assert rates.standard.taker == D("0.00000114") and rates.special.maker == D("0.05")
     assert rates.discount_enabled_for_symbol and rates.discount == D("0.25")
     with pytest.raises(ValueError):
-        codec.order_commission_rates({"standardCommissionForOrder": {}})
-    assert codec.ack_order_id({"symbol": "S", "orderId": 3, "orderListId": -1, "clientOrderId": "c",
+        order_commission_rates({"standardCommissionForOrder": {}})
+    assert ack_order_id({"symbol": "S", "orderId": 3, "orderListId": -1, "clientOrderId": "c",
                                "transactTime": 1}) == 3  # fmt: skip
-    assert codec.ack_order_id({"orderId": 3, "status": "NEW"}) is None
+    assert ack_order_id({"orderId": 3, "status": "NEW"}) is None
