@@ -1,14 +1,14 @@
 """The Textual app: composition, wiring and lifecycle only.
 
 `TradingApp` owns the one `Session` (made by the caller: `make_app(settings, session)`), connects it
-on mount with backoff, and hands it to the dashboard. Every worker error ends up in `report_worker`,
-the one place that turns failures into a visible message.
+on mount with backoff, and hands it to the dashboard. The screens reach the app's settings and
+venues through `BaseScreen.console`; failed workers, the app's and the screens', are shown by
+`tui.screens.common.base.report_worker_failure`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterable
 from functools import partial
 
@@ -16,7 +16,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from tui.config.paths import downloads_dir, export_jobs_path
 from tui.config.settings import Settings
@@ -26,10 +26,10 @@ from tui.exchange.futures.rest import FuturesExportClient
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.spot.session import Session
 from tui.messages import ConnectionStatus, SessionReady
+from tui.screens.common.base import report_worker_failure
+from tui.screens.common.console import Console
 from tui.screens.spot.dashboard import DashboardScreen
 from tui.themes import BID_ASK_DEFAULTS, DEFAULT_THEME, load_themes, remember_theme, remembered_theme
-
-log = logging.getLogger(__name__)
 
 
 class TradingApp(App[None]):
@@ -144,14 +144,11 @@ class TradingApp(App[None]):
             await self.exports.client.aclose()  # type: ignore[attr-defined]
 
     def report_worker(self, event: Worker.StateChanged) -> None:
-        """Turn a failed worker into a message on screen; the app keeps running."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            log.error("worker %s failed: %r", event.worker.name, error, exc_info=error)
-            self.notify(f"{event.worker.name}: {error}", title="Error", severity="error", timeout=10)
+        """For screens not (yet) derived from `BaseScreen`: their failed workers, shown the same way."""
+        report_worker_failure(self, event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.report_worker(event)
+        report_worker_failure(self, event)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -170,6 +167,10 @@ class TradingApp(App[None]):
             yield SystemCommand(
                 binding.description, f"{binding.description} (key: {key})", partial(target.run_action, binding.action)
             )
+
+
+# The screens reach the app as a `Console` (tui.screens.common.console): mypy checks here that it is one.
+_PROVIDES_CONSOLE: type[Console] = TradingApp
 
 
 def make_app(settings: Settings, session: Session, *, venue: str = "") -> TradingApp:

@@ -260,7 +260,7 @@ async def test_cancel_replace_from_the_prefilled_form(make_trading_app, sim) -> 
 
 async def test_oco_from_the_form_shows_both_legs_grouped(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
     from tui.screens.common.confirm import ConfirmScreen
-    from tui.screens.spot.amend import OcoFormScreen
+    from tui.screens.spot.list_form import ListFormScreen
 
     app = make_trading_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -268,7 +268,7 @@ async def test_oco_from_the_form_shows_both_legs_grouped(make_trading_app, sim) 
         await wait_until(pilot, lambda: app.dashboard.ticker is not None, what="ticker")
         last = app.dashboard.ticker.last_price
         await pilot.press("l")
-        await wait_until(pilot, lambda: isinstance(app.screen, OcoFormScreen), what="OCO form")
+        await wait_until(pilot, lambda: isinstance(app.screen, ListFormScreen), what="OCO form")
         form = app.screen
         form.query_one("#quantity", Input).value = "0.001"
         form.query_one("#limit", Input).value = f"{(last * Decimal('1.05')).quantize(Decimal('0.01'))}"

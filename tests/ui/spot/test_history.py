@@ -151,3 +151,26 @@ async def test_history_actions_are_in_the_command_palette(make_trading_app) -> N
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen and screen.active_tab == "account", what="account tab")
+
+
+async def test_a_history_worker_that_fails_is_shown_not_lost(make_trading_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Failures the tab does not expect (anything but a refused or unanswered request) end the
+    # worker; the screen's base turns that into a notice instead of dropping it.
+    app = make_trading_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.dashboard.ready, what="session ready")
+
+        async def broken_my_trades(symbol: str, **kwargs: object) -> list[object]:
+            raise RuntimeError("myTrades reply in a shape nobody expected")
+
+        monkeypatch.setattr(app.session, "my_trades", broken_my_trades)
+        screen = await _history(pilot, app)
+        await pilot.press("2")
+
+        def failure_notices() -> list[str]:
+            return [n.message for n in app._notifications if n.severity == "error"]
+
+        await wait_until(pilot, failure_notices, what="the failure on screen")
+        (notice,) = failure_notices()
+        assert notice == "load_trades: myTrades reply in a shape nobody expected"
+        assert app.screen is screen and app.is_running  # the screen stays, so does the app

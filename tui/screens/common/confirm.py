@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.screens.common.base import BaseModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(BaseModal[bool]):
     """Asks before anything irreversible. Focus starts on Back, so Enter alone never confirms:
     `y` (or Tab to the confirm button, then Enter) does."""
 

@@ -6,15 +6,16 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.screens.common.base import BaseModal
 
 
 def _key_label(key: str) -> str:
     return ", ".join(k.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+") for k in key.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BaseModal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     DEFAULT_CSS = """

@@ -12,9 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker
 
 from tui.domain.money import fmt
 from tui.domain.options.chain import OptionChain, OptionsBook
@@ -23,6 +21,7 @@ from tui.exchange.options.codec import OptionOrderRequest, OptionSymbol
 from tui.exchange.options.session import OptionsSession
 from tui.feeds.options import OptionsAccountFeed, OptionsChainFeed
 from tui.messages import ConnectionStatus, OptionChainUpdated, OptionOrderDone, OptionsBookUpdated
+from tui.screens.common.base import BaseScreen
 from tui.screens.common.confirm import ConfirmScreen
 from tui.screens.options.account import BillsScreen, TransferScreen
 from tui.screens.options.order_form import OptionOrderFormScreen
@@ -30,7 +29,7 @@ from tui.widgets.options.account import OptionOrdersTable, OptionPositionsTable,
 from tui.widgets.options.chain import OptionChainTable
 
 
-class OptionsScreen(Screen[None]):
+class OptionsScreen(BaseScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("b", "order('BUY')", "Buy contract"),
@@ -58,7 +57,7 @@ class OptionsScreen(Screen[None]):
     TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "transfer"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in self.TRADING_ACTIONS and getattr(self.app, "read_only", False))
+        return not (action in self.TRADING_ACTIONS and self.console.read_only)
 
     def __init__(self, session: OptionsSession) -> None:
         super().__init__()
@@ -101,7 +100,7 @@ class OptionsScreen(Screen[None]):
             self.post_message(ConnectionStatus("options-user", state, detail))
 
         self.session.user.on_status = user_status
-        await self.app.start_options()  # type: ignore[attr-defined]
+        await self.console.start_options()
         self.symbols = await self.session.rest.option_info()
         self.underlyings = sorted({s.underlying for s in self.symbols})
         if self.underlying not in self.underlyings and self.underlyings:
@@ -204,8 +203,7 @@ class OptionsScreen(Screen[None]):
             if request is not None:
                 self.place(request)
 
-        settings = getattr(self.app, "settings", None)
-        confirm = settings is None or settings.confirm_orders
+        confirm = self.console.settings.confirm_orders
         self.app.push_screen(OptionOrderFormScreen(quote, side, confirm=confirm), submitted)
 
     @work(group="options-orders", exit_on_error=False)
@@ -310,6 +308,3 @@ class OptionsScreen(Screen[None]):
             self.notify(f"Bills unavailable: {exc.msg} (code {exc.code})", severity="error")
             return
         self.app.push_screen(BillsScreen(bills))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.report_worker(event)  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """Modals for the selected open order: amend quantity (order lists: see list_form.py).
 
-They validate (tui.domain.spot.list_entry) and dismiss with what to send; the dashboard's workers send.
+They validate (tui.domain.spot.list_entry) and dismiss with what to send; the order desks send (tui.desks).
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui.domain.money import wire
 from tui.domain.spot.filters import SymbolRules
 from tui.domain.spot.list_entry import parse_amend
 from tui.domain.spot.orders import Order
-from tui.screens.spot.list_form import ListFormScreen
+from tui.screens.common.base import BaseModal
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -31,7 +30,7 @@ CSS = """
 """
 
 
-class AmendScreen(ModalScreen[Decimal | None]):
+class AmendScreen(BaseModal[Decimal | None]):
     """New (lower) quantity for an open order; keeps its place in the queue."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
@@ -74,7 +73,3 @@ class AmendScreen(ModalScreen[Decimal | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
-
-
-# The OCO form grew into the form for every list kind; it opens on OCO, under its old name too.
-OcoFormScreen = ListFormScreen

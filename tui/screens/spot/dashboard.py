@@ -1,35 +1,30 @@
-"""The spot dashboard: book, chart, tape, open orders, balances; owns the market and account feeds."""
+"""The spot dashboard: book, chart, tape, open orders, balances; owns the market and account feeds.
+
+What the shown symbol's widgets display flows down from the screen's reactives with `data_bind`;
+what the trading keys start is the order desks' work (`tui.desks`), run in this screen's workers.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
+from collections.abc import Coroutine
 from decimal import Decimal
+from typing import Any
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.reactive import var
 from textual.widgets import Footer
-from textual.worker import Worker
 
-from tui.domain.spot.account import CommissionRates
-from tui.domain.spot.list_entry import describe_list
-from tui.domain.spot.market import Ticker24h
+from tui.desks.messages import AccountInDoubt, OrdersReported
+from tui.desks.spot_lists import SpotListDesk
+from tui.desks.spot_orders import SpotOrderDesk, replacement_draft
+from tui.domain.spot.account import Balance, CommissionRates
+from tui.domain.spot.market import Kline, Ticker24h, Trade
 from tui.domain.spot.order_entry import SorOrderRequest
-from tui.domain.spot.orders import (
-    Order,
-    OrderListRequest,
-    OrderRequest,
-    OrderType,
-    Side,
-    StpMode,
-    TimeInForce,
-    new_client_order_id,
-)
+from tui.domain.spot.orders import Order, OrderListRequest, OrderRequest, Side
 from tui.domain.spot.sor import sor_config_for
-from tui.exchange.errors import ExchangeError
 from tui.exchange.spot.session import Session
 from tui.feeds.spot import AccountFeed, MarketFeed
 from tui.messages import (
@@ -37,27 +32,19 @@ from tui.messages import (
     BookUpdated,
     ConnectionStatus,
     KlinesUpdated,
-    OrderAccepted,
-    OrderRejected,
     OrdersUpdated,
     SessionReady,
     TickerUpdated,
     TradesUpdated,
 )
-from tui.screens.common.confirm import ConfirmScreen
+from tui.screens.common.base import BaseScreen
 from tui.screens.common.help import HelpScreen
 from tui.screens.exports.jobs import ExportScreen
 from tui.screens.options.desk import OptionsScreen
 from tui.screens.spot.amend import AmendScreen
 from tui.screens.spot.history import HistoryScreen
 from tui.screens.spot.list_form import ListFormScreen
-from tui.screens.spot.order_form import (
-    OrderFormContext,
-    OrderFormScreen,
-    describe_request,
-    describe_sor_result,
-    describe_sor_route,
-)
+from tui.screens.spot.order_form import OrderFormContext, OrderFormScreen
 from tui.screens.spot.symbol_picker import SymbolPicker
 from tui.widgets.common.header_bar import HeaderBar
 from tui.widgets.common.status_bar import Gauge, StatusBar, StatusSnapshot
@@ -69,9 +56,43 @@ from tui.widgets.spot.trades_tape import TradesTape
 
 INTERVALS = ("1s", "1m", "5m", "15m", "1h", "4h", "1d")
 NARROW_WIDTH = 100
+PANEL_TITLES = {
+    "book": "Order book",
+    "chart": "Chart",
+    "orders": "Open orders",
+    "balances": "Balances",
+    "trades": "Trades",
+}
 
 
-class DashboardScreen(Screen[None]):
+def status_snapshot(session: Session, statuses: dict[str, str]) -> StatusSnapshot:
+    """Connection states, round trip, clock offset and the three fullest-first rate-limit gauges, read
+    from the session (plain attribute reads: no I/O)."""
+    gauges = []
+    for usage in session.rate_limits.usage:
+        kind = (
+            "weight" if usage.type == "REQUEST_WEIGHT" else "orders" if usage.type == "ORDERS" else usage.type.lower()
+        )
+        window = f"{usage.interval_num}{usage.interval[0].lower()}"
+        gauges.append(Gauge(f"{kind}/{window}", usage.count, usage.limit))
+    gauges.sort(key=lambda g: (not g.label.startswith("weight"), g.label))
+    clock = session.clock
+    return StatusSnapshot(
+        states=tuple(statuses.items()),
+        rtt_ms=clock.rtt_ms,
+        offset_ms=clock.offset_ms if clock.rtt_ms is not None else None,
+        gauges=tuple(gauges[:3]),
+    )
+
+
+def prices_of_own_orders(orders: tuple[Order, ...], symbol: str) -> frozenset[Decimal]:
+    """The prices our open orders on `symbol` rest at, marked in the book."""
+    return frozenset(o.price for o in orders if o.symbol == symbol and o.price)
+
+
+class DashboardScreen(BaseScreen[None]):
+    """The spot venue's main screen; opened by the app with its `Session` and the profile's symbols."""
+
     BINDINGS = [
         Binding("b", "order('BUY')", "Buy"),
         Binding("s", "order('SELL')", "Sell"),
@@ -89,62 +110,71 @@ class DashboardScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
+    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "amend", "replace", "order_list"})
+
+    # The shown symbol's state; the widgets are bound to these in `compose`.
+    symbol: var[str] = var("")
+    interval: var[str] = var("1m")
+    price_decimals: var[int] = var(2)
+    qty_decimals: var[int] = var(5)
+    book: var[BookUpdated | None] = var(None)
+    ticker: var[Ticker24h | None] = var(None)
+    trades: var[tuple[Trade, ...]] = var(())
+    klines: var[tuple[Kline, ...]] = var(())
+    own_prices: var[frozenset[Decimal]] = var(frozenset())
+    balances: var[tuple[Balance, ...]] = var(())
+    commission: var[CommissionRates | None] = var(None)
+    status: var[StatusSnapshot] = var(StatusSnapshot())
+
+    order_desk: SpotOrderDesk
+    list_desk: SpotListDesk
 
     def __init__(self, session: Session, *, symbols: tuple[str, ...], venue: str = "") -> None:
         super().__init__()
         self.session = session
         self.symbols = list(symbols)
         self.symbol = self.symbols[0]
-        self.interval = "1m"
         self.venue = venue
         self.ready = False
         self.account_feed: AccountFeed | None = None
         self.market_feed: MarketFeed | None = None
         self.statuses: dict[str, str] = {"ws-api": "connecting", "market": "connecting", "book": "connecting"}
-        self.book: BookUpdated | None = None
         self.orders: tuple[Order, ...] = ()
-        self.ticker: Ticker24h | None = None
-        self.commission: CommissionRates | None = None
 
     def compose(self) -> ComposeResult:
-        yield HeaderBar(id="header")
+        screen = DashboardScreen
+        yield HeaderBar(id="header").data_bind(screen.symbol, screen.ticker, screen.price_decimals)
         with Horizontal(id="main"):
             with Vertical(id="book-panel", classes="panel"):
-                yield OrderBookView(id="book")
+                yield OrderBookView(id="book").data_bind(
+                    screen.price_decimals, screen.qty_decimals, screen.own_prices, snapshot=screen.book
+                )
             with Vertical(id="middle"):
                 with Vertical(id="chart-panel", classes="panel"):
-                    yield KlineChart(id="chart")
+                    yield KlineChart(id="chart").data_bind(screen.klines, screen.interval, screen.price_decimals)
                 with Vertical(id="orders-panel", classes="panel"):
                     yield OpenOrdersTable(id="orders")
                 with Vertical(id="balances-panel", classes="panel"):
-                    yield BalancesView(id="balances")
+                    yield BalancesView(id="balances").data_bind(screen.balances, screen.commission)
             with Vertical(id="trades-panel", classes="panel"):
-                yield TradesTape(id="trades")
-        yield StatusBar(id="status")
+                yield TradesTape(id="trades").data_bind(screen.trades, screen.price_decimals, screen.qty_decimals)
+        yield StatusBar(id="status").data_bind(snapshot=screen.status)
         yield Footer()
-
-    TRADING_ACTIONS = frozenset({"order", "cancel_selected", "cancel_all", "amend", "replace", "order_list"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Trading actions do not exist on a read-only profile: hidden from the footer, help and palette."""
-        return not (action in self.TRADING_ACTIONS and getattr(self.app, "read_only", False))
+        return not (action in self.TRADING_ACTIONS and self.console.read_only)
 
     def on_mount(self) -> None:
-        settings = getattr(self.app, "settings", None)
+        settings = self.console.settings
+        self.order_desk = SpotOrderDesk(self.session, self, confirm_orders=settings.confirm_orders)
+        self.list_desk = SpotListDesk(self.session, self, confirm_orders=settings.confirm_orders)
         header = self.query_one(HeaderBar)
-        if settings is not None:
-            header.profile = settings.profile_name
-            header.live = settings.live
-            header.set_class(settings.live, "live")
-        header.read_only = bool(getattr(self.app, "read_only", False))
-        self.query_one("#book-panel").border_title = "Order book"
-        self.query_one("#chart-panel").border_title = "Chart"
-        self.query_one("#orders-panel").border_title = "Open orders"
-        self.query_one("#balances-panel").border_title = "Balances"
-        self.query_one("#trades-panel").border_title = "Trades"
-        header = self.query_one(HeaderBar)
-        header.venue = self.venue
-        header.symbol = self.symbol
+        header.profile, header.live, header.venue = settings.profile_name, settings.live, self.venue
+        header.read_only = self.console.read_only
+        header.set_class(settings.live, "live")
+        for panel, title in PANEL_TITLES.items():
+            self.query_one(f"#{panel}-panel").border_title = title
         self._show_statuses()
         self.query_one(OpenOrdersTable).focus()
         self.set_interval(1.0, self._show_statuses)
@@ -160,103 +190,74 @@ class DashboardScreen(Screen[None]):
         if self.symbol not in self.symbols:
             self.symbol = self.symbols[0]
         self.account_feed = AccountFeed(self.session, self.post_message)
-        self.run_account_feed()
+        self.run_worker(
+            self.account_feed.run(), name="run_account_feed", group="account", exclusive=True, exit_on_error=False
+        )
         self.switch_symbol(self.symbol)
 
-    @work(exclusive=True, group="account", exit_on_error=False)
-    async def run_account_feed(self) -> None:
-        assert self.account_feed is not None
-        await self.account_feed.run()
-
-    @work(exclusive=True, group="market", exit_on_error=False)
-    async def run_market_feed(self, symbol: str, interval: str) -> None:
-        self.market_feed = MarketFeed(self.session, symbol, interval, self.post_message)
-        await self.market_feed.run()
-
     def switch_symbol(self, symbol: str) -> None:
-        self.symbol = symbol
+        """Show `symbol`: clear what belonged to the last one, set its precision, start its market feed."""
         rules = self.session.rules[symbol]
-        self.book = None
-        self.ticker = None
-        self.query_one(HeaderBar).ticker = None
-        book = self.query_one(OrderBookView)
-        book.snapshot = None
-        book.price_decimals = rules.price_decimals
-        book.qty_decimals = rules.qty_decimals
-        self._mark_own_orders()
-        tape = self.query_one(TradesTape)
-        tape.trades = ()
-        tape.price_decimals, tape.qty_decimals = rules.price_decimals, rules.qty_decimals
-        chart = self.query_one(KlineChart)
-        chart.klines = ()
-        chart.interval = self.interval
-        chart.price_decimals = rules.price_decimals
-        header = self.query_one(HeaderBar)
-        header.symbol = symbol
-        header.price_decimals = rules.price_decimals
-        self.run_market_feed(symbol, self.interval)
-
-    def on_book_updated(self, message: BookUpdated) -> None:
-        if message.symbol == self.symbol:
-            self.book = message
-            self.query_one(OrderBookView).snapshot = message
-
-    def on_trades_updated(self, message: TradesUpdated) -> None:
-        if message.symbol == self.symbol:
-            self.query_one(TradesTape).trades = message.trades
-
-    def on_klines_updated(self, message: KlinesUpdated) -> None:
-        if message.symbol == self.symbol and message.interval == self.interval:
-            self.query_one(KlineChart).klines = message.klines
-
-    def on_ticker_updated(self, message: TickerUpdated) -> None:
-        if message.ticker.symbol == self.symbol:
-            self.ticker = message.ticker
-            self.query_one(HeaderBar).ticker = message.ticker
-
-    def on_orders_updated(self, message: OrdersUpdated) -> None:
-        self.orders = message.orders
-        self.query_one(OpenOrdersTable).show(message.orders)
-        self._mark_own_orders()
-
-    def _mark_own_orders(self) -> None:
-        self.query_one(OrderBookView).own_prices = frozenset(
-            o.price for o in self.orders if o.symbol == self.symbol and o.price
+        self.symbol = symbol
+        self.book, self.ticker, self.trades, self.klines = None, None, (), ()
+        self.price_decimals, self.qty_decimals = rules.price_decimals, rules.qty_decimals
+        self.own_prices = prices_of_own_orders(self.orders, symbol)
+        # Exclusive: starting this feed cancels the last symbol's (or interval's).
+        self.market_feed = MarketFeed(self.session, symbol, self.interval, self.post_message)
+        self.run_worker(
+            self.market_feed.run(), name="run_market_feed", group="market", exclusive=True, exit_on_error=False
         )
 
-    def on_balances_updated(self, message: BalancesUpdated) -> None:
-        balances = self.query_one(BalancesView)
-        balances.balances = message.balances
-        balances.commission = self.commission = message.commission
+    @on(BookUpdated)
+    @on(TradesUpdated)
+    @on(KlinesUpdated)
+    @on(TickerUpdated)
+    def _market_updated(self, message: BookUpdated | TradesUpdated | KlinesUpdated | TickerUpdated) -> None:
+        """The market feed's news, kept when it is about the shown symbol (and interval)."""
+        if isinstance(message, BookUpdated) and message.symbol == self.symbol:
+            self.book = message
+        elif isinstance(message, TradesUpdated) and message.symbol == self.symbol:
+            self.trades = message.trades
+        elif isinstance(message, KlinesUpdated) and (message.symbol, message.interval) == (self.symbol, self.interval):
+            self.klines = message.klines
+        elif isinstance(message, TickerUpdated) and message.ticker.symbol == self.symbol:
+            self.ticker = message.ticker
+
+    @on(OrdersUpdated)
+    @on(BalancesUpdated)
+    def _account_updated(self, message: OrdersUpdated | BalancesUpdated) -> None:
+        if isinstance(message, OrdersUpdated):
+            self.orders = message.orders
+            self.query_one(OpenOrdersTable).show(message.orders)
+            self.own_prices = prices_of_own_orders(message.orders, self.symbol)
+        else:
+            self.balances, self.commission = message.balances, message.commission
+
+    @on(OrdersReported)
+    @on(AccountInDoubt)
+    def _desk_reported(self, message: OrdersReported | AccountInDoubt) -> None:
+        """A desk's replies reach the account feed at once; a lost or unreadable one has it reload."""
+        feed = self.account_feed
+        if feed is None:
+            return
+        if isinstance(message, OrdersReported):
+            for order in message.orders:
+                feed.track(order)
+            feed.publish()
+        else:
+            self.run_worker(feed.reload(), group="account-reload", exclusive=True, exit_on_error=False)
 
     def on_connection_status(self, message: ConnectionStatus) -> None:
         self.statuses[message.name] = message.state
         self._show_statuses()
 
     def _show_statuses(self) -> None:
-        """Connection states, round trip, clock offset and rate-limit gauges, read from the session
-        once a second (plain attribute reads: no I/O)."""
-        gauges = []
-        for usage in self.session.rate_limits.usage:
-            kind = (
-                "weight"
-                if usage.type == "REQUEST_WEIGHT"
-                else "orders"
-                if usage.type == "ORDERS"
-                else usage.type.lower()
-            )
-            window = f"{usage.interval_num}{usage.interval[0].lower()}"
-            gauges.append(Gauge(f"{kind}/{window}", usage.count, usage.limit))
-        gauges.sort(key=lambda g: (not g.label.startswith("weight"), g.label))
-        clock = self.session.clock
-        self.query_one(StatusBar).snapshot = StatusSnapshot(
-            states=tuple(self.statuses.items()),
-            rtt_ms=clock.rtt_ms,
-            offset_ms=clock.offset_ms if clock.rtt_ms is not None else None,
-            gauges=tuple(gauges[:3]),
-        )
+        self.status = status_snapshot(self.session, self.statuses)
 
-    # -- actions --------------------------------------------------------------------------------
+    # -- trading keys: a form or modal here, then the desk's work in a worker --------------------
+    def _desk_work(self, work: Coroutine[Any, Any, object], name: str) -> None:
+        self.run_worker(work, name=name, group="orders", exit_on_error=False)
+
     def action_order(self, side: str, draft: OrderRequest | SorOrderRequest | None = None) -> None:
         if not self._require_ready():
             return
@@ -275,203 +276,27 @@ class DashboardScreen(Screen[None]):
             sor=sor_config_for(self.session.sors, self.symbol),
         )
 
+        async def preview_and_place(order: OrderRequest | SorOrderRequest) -> None:
+            again = await self.order_desk.preview_and_place(order)
+            if again is not None:  # Back: the form again, as it was typed
+                request = again.request if isinstance(again, SorOrderRequest) else again
+                self.action_order(request.side.value, draft=again)
+
         def submitted(order: OrderRequest | SorOrderRequest | None) -> None:
             if order is not None:
-                self.preview_and_place(order)
+                self._desk_work(preview_and_place(order), "preview_and_place")
 
         self.app.push_screen(OrderFormScreen(context), submitted)
 
-    @work(group="orders", exit_on_error=False)
-    async def preview_and_place(self, order: OrderRequest | SorOrderRequest) -> None:
-        """order.test (sor.order.test when routed with SOR) with commission rates first (nothing reaches
-        the book), then confirm, then send."""
-        sor, request = (order, order.request) if isinstance(order, SorOrderRequest) else (None, order)
-        rules = self.session.rules[request.symbol]
-        try:
-            if sor is not None:
-                rates = await self.session.sor.test_sor_order(request, commission_rates=True)
-            else:
-                rates = await self.session.orders.test_order(request, compute_commission_rates=True)
-        except ExchangeError as exc:
-            via = "SOR " if sor is not None else ""
-            self.post_message(OrderRejected(request, exc.code, f"{via}{exc.msg} (preview: nothing was sent)"))
-            return
-        text = describe_request(request, rules)
-        if sor is not None:
-            text += "\n" + describe_sor_route(sor, rules)
-        if rates is not None:
-            std = rates.standard
-            test = "sor.order.test" if sor is not None else "order.test"
-            text += f"\nCommission ({test}): maker {std.maker * 100:.3f} % · taker {std.taker * 100:.3f} %"
-            if rates.discount_enabled_for_account and rates.discount_enabled_for_symbol:
-                text += f", {rates.discount * 100:.0f} % off when paid in {rates.discount_asset}"
-        settings = getattr(self.app, "settings", None)
-        confirm = settings is None or settings.confirm_orders
-        if not confirm:
-            self.notify(text.replace("\n", " · "), title="Sending (confirmation off for this profile)")
-        title = "Send this order via SOR?" if sor is not None else "Send this order?"
-        if confirm and not await self.app.push_screen_wait(ConfirmScreen(text, title=title)):
-            self.action_order(request.side.value, draft=order)  # Back: the form again, as it was typed
-        elif sor is not None:
-            await self.place_sor_order(sor)
-        else:
-            await self.place_order(request)
-
-    async def place_sor_order(self, sor: SorOrderRequest) -> None:
-        """sor.order.place, then a notice of what filled where; failures as for `place_order`."""
-        request = replace(sor.request, client_order_id=sor.request.client_order_id or new_client_order_id())
-        try:
-            result = await self.session.sor.place_sor_order(request)
-        except ExchangeError as exc:
-            if exc.outcome_unknown:
-                await self._resolve_unknown_order(request, exc)
-            else:
-                self.post_message(OrderRejected(request, exc.code, f"SOR order: {exc.msg}"))
-            return
-        except ValueError as exc:  # sent and answered, but the answer did not parse
-            self.notify(
-                f"SOR order sent, but the response was unreadable ({exc}). Check open orders and history.",
-                severity="warning",
-                timeout=10,
-            )
-            self._reload_account()
-            return
-        self._track(result.order)
-        text = describe_sor_result(result, self.session.rules[request.symbol], sor.symbols)
-        if result.order.status in ("EXPIRED", "EXPIRED_IN_MATCH", "REJECTED") and not result.order.executed_qty:
-            self.notify(text, title="SOR order expired", severity="warning", timeout=10)
-        else:
-            self.notify(text, title="Order placed via SOR", timeout=10)
-
-    async def place_order(self, request: OrderRequest) -> None:
-        # A client order id on every order: if the response is lost we can still find the order.
-        request = replace(request, client_order_id=request.client_order_id or new_client_order_id())
-        try:
-            order = await self.session.orders.place_order(request)
-        except ExchangeError as exc:
-            if exc.outcome_unknown:
-                await self._resolve_unknown_order(request, exc)
-            else:
-                self.post_message(OrderRejected(request, exc.code, exc.msg))
-            return
-        except ValueError as exc:  # sent and answered, but the answer did not parse
-            self.notify(
-                f"Order sent, but the response was unreadable ({exc}). Check open orders.",
-                severity="warning",
-                timeout=10,
-            )
-            self._reload_account()
-            return
-        self._track(order)
-        self.post_message(OrderAccepted(request, order))
-
-    async def _resolve_unknown_order(self, request: OrderRequest, error: ExchangeError) -> None:
-        """The order may or may not be on the exchange: look it up by its client id, never guess."""
-        self.notify(
-            f"{error.msg} Checking whether the order was placed…",
-            title="Order status unknown",
-            severity="warning",
-            timeout=10,
-        )
-        for delay in (0.5, 1, 2, 4, 8):
-            await asyncio.sleep(delay)
-            try:
-                order = await self.session.orders.order_status(request.symbol, client_order_id=request.client_order_id)
-            except ExchangeError as exc:
-                if exc.code == -2013:  # Order does not exist: it never reached the book
-                    self.post_message(OrderRejected(request, error.code, f"{error.msg} The order was not placed."))
-                    return
-                continue  # still reconnecting: try again
-            self._track(order)
-            self.post_message(OrderAccepted(request, order))
-            return
-        self.notify(
-            f"Could not confirm order {request.client_order_id}. Check open orders before sending it again.",
-            title="Order status unknown",
-            severity="error",
-            timeout=20,
-        )
-        self._reload_account()
-
-    def _track(self, order: Order) -> None:
-        if self.account_feed is not None:
-            self.account_feed.track(order)
-            self.account_feed.publish()
-
-    def _reload_account(self) -> None:
-        if self.account_feed is not None:
-            self.run_worker(self.account_feed.reload(), group="account-reload", exclusive=True, exit_on_error=False)
-
-    def on_order_accepted(self, message: OrderAccepted) -> None:
-        order = message.order
-        filled = f", filled {order.executed_qty.normalize():f}" if order.executed_qty else ""
-        text = f"{order.side} {order.symbol} #{order.order_id}: {order.status}{filled}"
-        if order.status in ("EXPIRED", "EXPIRED_IN_MATCH", "REJECTED") and not order.executed_qty:
-            self.notify(f"{text}. Nothing was filled.", title="Order expired", severity="warning", timeout=8)
-        else:
-            self.notify(text, title="Order placed")
-
-    def on_order_rejected(self, message: OrderRejected) -> None:
-        self.notify(f"{message.msg} (code {message.code})", title="Order rejected", severity="error", timeout=8)
-
     def action_cancel_selected(self) -> None:
-        if not self._require_ready():
-            return
-        order = self.query_one(OpenOrdersTable).selected_order
-        if order is None:
-            self.notify("No open order selected: move to one with ↑/↓ first.", severity="warning")
-            return
-        self.cancel_order(order)
-
-    @work(group="orders", exit_on_error=False)
-    async def cancel_order(self, order: Order) -> None:
-        try:
-            cancelled = await self.session.orders.cancel_order(order.symbol, order.order_id)
-        except ExchangeError as exc:
-            hint = " Refreshing open orders." if exc.outcome_unknown or exc.code == -2011 else ""
-            self.notify(
-                f"Cancel #{order.order_id} failed: {exc.msg} (code {exc.code}).{hint}", severity="error", timeout=8
-            )
-            if hint:
-                self._reload_account()
-            return
-        self._track(cancelled)
-        filled = f"; {cancelled.executed_qty.normalize():f} had filled" if cancelled.executed_qty else ""
-        self.notify(f"Cancelled #{order.order_id} {order.side} {order.symbol}{filled}")
+        order = self._selected_or_warn()
+        if order is not None:
+            self._desk_work(self.order_desk.cancel(order), "cancel_order")
 
     def action_cancel_all(self) -> None:
-        if not self._require_ready():
-            return
-        symbol = self.symbol
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.cancel_all(symbol)
-
-        count = sum(1 for o in self.orders if o.symbol == symbol)
-        question = f"Cancel all {count} open order(s) on {symbol}?"
-        self.app.push_screen(ConfirmScreen(question, title="Cancel all", confirm_label="Cancel all"), answered)
-
-    @work(group="orders", exit_on_error=False)
-    async def cancel_all(self, symbol: str) -> None:
-        try:
-            cancelled = await self.session.orders.cancel_all(symbol)
-        except ExchangeError as exc:
-            message = "No open orders to cancel." if exc.code == -2011 else f"{exc.msg} (code {exc.code})"
-            self.notify(f"Cancel all on {symbol}: {message}", severity="warning" if exc.code == -2011 else "error")
-            return
-        for order in cancelled:
-            self._track(order)
-        self.notify(f"Cancelled {len(cancelled)} order(s) on {symbol}")
-
-    # -- the selected order: amend, cancel-replace; order lists ---------------------------------
-    def _selected_or_warn(self) -> Order | None:
-        if not self._require_ready():
-            return None
-        order = self.query_one(OpenOrdersTable).selected_order
-        if order is None:
-            self.notify("No open order selected: move to one with ↑/↓ first.", severity="warning")
-        return order
+        if self._require_ready():
+            count = sum(1 for o in self.orders if o.symbol == self.symbol)
+            self._desk_work(self.order_desk.cancel_all(self.symbol, count), "cancel_all")
 
     def action_amend(self) -> None:
         order = self._selected_or_warn()
@@ -480,76 +305,23 @@ class DashboardScreen(Screen[None]):
 
         def answered(qty: Decimal | None) -> None:
             if qty is not None:
-                self.amend(order, qty)
+                self._desk_work(self.order_desk.amend(order, qty), "amend")
 
         self.app.push_screen(AmendScreen(order, self.session.rules[order.symbol]), answered)
-
-    @work(group="orders", exit_on_error=False)
-    async def amend(self, order: Order, qty: Decimal) -> None:
-        try:
-            amended = await self.session.orders.amend_keep_priority(order.symbol, order.order_id, qty)
-        except ExchangeError as exc:
-            self.notify(f"Amend #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
-            return
-        self._track(amended.order)
-        self.notify(f"#{order.order_id} now {amended.order.orig_qty.normalize():f}, queue place kept", title="Amended")
 
     def action_replace(self) -> None:
         order = self._selected_or_warn()
         if order is None:
             return
         rules = self.session.rules[order.symbol]
-        draft = OrderRequest(
-            order.symbol,
-            Side(order.side),
-            OrderType(order.type),
-            quantity=order.remaining,
-            price=order.price or None,
-            time_in_force=TimeInForce(order.time_in_force) if order.type == "LIMIT" else None,
-            stop_price=order.stop_price or None,
-            trailing_delta=order.trailing_delta,
-            stp_mode=self._kept_stp_mode(order.stp_mode, rules.default_stp_mode),
-        )
+        draft = replacement_draft(order, rules)
         context = OrderFormContext(rules=rules, side=Side(order.side), commission=self.commission, draft=draft)
 
         def submitted(request: OrderRequest | SorOrderRequest | None) -> None:
             if isinstance(request, OrderRequest):  # no SOR route offered here: the context has no `sor`
-                self.cancel_replace(order, request)
+                self._desk_work(self.order_desk.cancel_replace(order, request), "cancel_replace")
 
         self.app.push_screen(OrderFormScreen(context), submitted)
-
-    @staticmethod
-    def _kept_stp_mode(mode: str | None, default: str) -> StpMode | None:
-        """A replacement keeps the order's self-trade prevention mode when it is not the symbol's default."""
-        return StpMode(mode) if mode is not None and mode in StpMode.__members__ and mode != default else None
-
-    @work(group="orders", exit_on_error=False)
-    async def cancel_replace(self, order: Order, request: OrderRequest) -> None:
-        text = f"Cancel #{order.order_id} and place instead:\n" + describe_request(
-            request, self.session.rules[request.symbol]
-        )
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(text, title="Cancel and replace?", confirm_label="Replace")
-        ):
-            return
-        try:
-            result = await self.session.orders.cancel_replace(order.order_id, request)
-        except ExchangeError as exc:
-            self.notify(f"Cancel-replace #{order.order_id}: {exc.msg} (code {exc.code})", severity="error", timeout=8)
-            return
-        for part in (result.canceled, result.new_order):
-            if part is not None:
-                self._track(part)
-        if result.ok:
-            assert result.new_order is not None
-            self.notify(f"#{order.order_id} replaced by #{result.new_order.order_id}", title="Cancel-replace")
-            return
-        halves = [f"cancel {result.cancel_result}", f"new order {result.new_order_result}"]
-        detail = "; ".join(f"{e[0]} {e[1]}" for e in (result.cancel_error, result.new_order_error) if e is not None)
-        self.notify(
-            f"{', '.join(halves)}. {detail}", title="Cancel-replace partly failed", severity="error", timeout=10
-        )
-        self._reload_account()
 
     def action_order_list(self, draft: OrderListRequest | None = None) -> None:
         """The list form (OCO first; f3 there cycles OTO, OTOCO, OPO, OPOCO); `draft` after Back."""
@@ -558,47 +330,34 @@ class DashboardScreen(Screen[None]):
         last = self.ticker.last_price if self.ticker and self.ticker.symbol == self.symbol else None
         rules = self.session.rules[draft.symbol if draft is not None else self.symbol]
 
+        async def place_order_list(request: OrderListRequest) -> None:
+            again = await self.list_desk.place(request)
+            if again is not None:  # Back: the form again, as it was typed
+                self.action_order_list(draft=again)
+
         def submitted(request: OrderListRequest | None) -> None:
             if request is not None:
-                self.place_order_list(request)
+                self._desk_work(place_order_list(request), "place_order_list")
 
         self.app.push_screen(ListFormScreen(rules, Side.SELL, last, draft=draft), submitted)
 
-    @work(group="orders", exit_on_error=False)
-    async def place_order_list(self, request: OrderListRequest) -> None:
-        """Confirm (Back: the form again, as typed), then send; every leg's report goes to open orders."""
-        text = describe_list(request, self.session.rules[request.symbol])
-        settings = getattr(self.app, "settings", None)
-        if settings is not None and not settings.confirm_orders:
-            self.notify(text.replace("\n", " · "), title="Sending (confirmation off for this profile)")
-        elif not await self.app.push_screen_wait(ConfirmScreen(text, title="Send this order list?")):
-            self.action_order_list(draft=request)
-            return
-        # Client ids on the list as on single orders: a lost response can be looked up, not guessed at.
-        request = replace(request, list_client_order_id=request.list_client_order_id or new_client_order_id())
-        kind = request.kind.value.upper()
-        try:
-            placed = await self.session.order_lists.place_order_list(request)
-        except ExchangeError as exc:
-            first = request.working or request.above
-            side = (first.side if first is not None else None) or request.side or Side.SELL
-            stand_in = OrderRequest(request.symbol, side, first.type if first is not None else OrderType.LIMIT)
-            self.post_message(OrderRejected(stand_in, exc.code, f"{kind}: {exc.msg}"))
-            if exc.outcome_unknown:
-                self._reload_account()
-            return
-        for report in placed.orders:
-            self._track(report)
-        self.notify(
-            f"{kind} list #{placed.order_list_id}: {placed.list_order_status}, {len(placed.order_ids)} legs",
-            title="Order list placed",
-        )
-
-    def action_cycle_symbol(self, step: int) -> None:
+    def _selected_or_warn(self) -> Order | None:
         if not self._require_ready():
-            return
-        index = (self.symbols.index(self.symbol) + step) % len(self.symbols)
-        self.switch_symbol(self.symbols[index])
+            return None
+        order = self.query_one(OpenOrdersTable).selected_order
+        if order is None:
+            self.notify("No open order selected: move to one with ↑/↓ first.", severity="warning")
+        return order
+
+    def _require_ready(self) -> bool:
+        if not self.ready:
+            self.notify("Still connecting to the exchange…", severity="warning")
+        return self.ready
+
+    # -- symbols, interval, other screens -------------------------------------------------------
+    def action_cycle_symbol(self, step: int) -> None:
+        if self._require_ready():
+            self.switch_symbol(self.symbols[(self.symbols.index(self.symbol) + step) % len(self.symbols)])
 
     def action_pick_symbol(self) -> None:
         if not self._require_ready():
@@ -620,39 +379,24 @@ class DashboardScreen(Screen[None]):
             self.app.push_screen(HistoryScreen(self.session, self.symbol))
 
     def action_options(self) -> None:
-        options = getattr(self.app, "options", None)
+        options = self.console.options
         if options is None:
             self.notify("This venue has no options API configured (or no key).", severity="warning")
             return
         self.app.push_screen(OptionsScreen(options))
 
     def action_export(self) -> None:
-        exports = getattr(self.app, "exports", None)
+        exports = self.console.exports
         if exports is None:
             self.notify("This venue has no futures export (no futures REST URL or no key).", severity="warning")
             return
         self.app.push_screen(ExportScreen(exports))
 
     def action_help(self) -> None:
-        bindings = [
+        mine = [
             b
             for b in self.BINDINGS
-            if not (isinstance(b, Binding) and self.check_action(b.action.split("(")[0], ()) is False)
+            if isinstance(b, Binding) and self.check_action(b.action.split("(")[0], ()) is not False
         ]
-        sections = [("Dashboard", bindings), ("App", self.app.BINDINGS)]
-        self.app.push_screen(
-            HelpScreen([(title, [b for b in bindings if isinstance(b, Binding)]) for title, bindings in sections])
-        )
-
-    def _require_ready(self) -> bool:
-        if not self.ready:
-            self.notify("Still connecting to the exchange…", severity="warning")
-        return self.ready
-
-    def reference_price(self) -> Decimal | None:
-        if self.book and self.book.bids and self.book.asks:
-            return (self.book.bids[0][0] + self.book.asks[0][0]) / 2
-        return None
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.report_worker(event)  # type: ignore[attr-defined]
+        app = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        self.app.push_screen(HelpScreen([("Dashboard", mine), ("App", app)]))

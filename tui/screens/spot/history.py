@@ -2,8 +2,8 @@
 amendments and prevented matches, an account tab (commission rates, unfilled-order counts), and the
 allocations that filled our Smart Order Routing orders.
 
-Each tab loads in its own worker when it is shown and again on `r`; a failure is written into the
-tab (the rows already shown stay). `enter` (or `m`) on an order shows its amendments, `p` its
+Each tab loads in its own worker when it is shown and again on `r`; a failed request is written into
+the tab (the rows already shown stay), any other failure of a worker is shown by `BaseScreen`. `enter` (or `m`) on an order shows its amendments, `p` its
 prevented matches. Open with `HistoryScreen(session, symbol)`.
 """
 
@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from tui.domain.money import ZERO
@@ -24,6 +23,7 @@ from tui.domain.spot.orders import Order, OrderList
 from tui.domain.spot.sor import sor_config_for
 from tui.exchange.errors import ExchangeError
 from tui.exchange.spot.session import Session
+from tui.screens.common.base import BaseScreen
 from tui.widgets.spot.history_account import AccountPanel
 from tui.widgets.spot.history_tables import (
     ALLOCATION_COLUMNS,
@@ -90,7 +90,7 @@ class HistoryCommands(Provider):
         return run
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(BaseScreen[None]):
     """History and account details of `symbol`, read through `session` (queries only, never trades)."""
 
     COMMANDS = {HistoryCommands}

@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.screens.common.base import BaseModal
 
-class SymbolPicker(ModalScreen[str | None]):
+
+class SymbolPicker(BaseModal[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
     DEFAULT_CSS = """
