@@ -22,10 +22,9 @@ from tui.exchange.futures.rest import (
     FuturesExportClient,
     LinkExpired,
     part_path,
-    signed_query,
     validate_range,
 )
-from tui.exchange.signing import Ed25519Signer, HmacSigner, RsaSigner
+from tui.exchange.signing import Ed25519Signer, HmacSigner, RsaSigner, signed_query
 
 # The SIGNED endpoint example of Binance's REST API docs (rest-api.md, "HMAC Keys").
 DOC_API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"

@@ -1,29 +1,24 @@
-"""REST client of the European options venue (seed 002): `/api/v1/...` over one httpx.AsyncClient.
+"""REST client of the European options venue (seed 002): every `/api/v1/...` endpoint, typed.
 
 Answers come in the envelope `{"code": 0, "msg": "success", "data": ...}`; the client returns the
-typed `data` and turns a non-zero `code` into `ExchangeError(code, msg, http status)` whatever the
-HTTP status was. SIGNED endpoints (USER_DATA, TRADE, USER_STREAM) carry every param in the query
-string, signed as the spot/futures REST rules say (`futures_export.signed_query`); the seed allows
-the query string for POST, PUT and DELETE too, which keeps the signed bytes and the sent bytes the
-same. `historicalTrades` (MARKET_DATA) sends the API key without a signature.
-
-Transport failures map to the shared error types: a refused connection is `NotConnected` (not
-executed), a timeout `RequestTimeout` and a connection lost mid-request `NotConnected(
-outcome_unknown=True)`: for an order the caller must look it up before trying again.
+typed `data`. Plumbing (signing, the envelope and HTTP error mapping, transport failures) is
+`tui.exchange.http.BinanceHttp`'s. SIGNED endpoints (USER_DATA, TRADE, USER_STREAM) carry every
+param in the query string; the seed allows the query string for POST, PUT and DELETE too, which
+keeps the signed bytes and the sent bytes the same. `historicalTrades` (MARKET_DATA) sends the API
+key without a signature. On a timeout or a connection lost mid-request the error has
+`outcome_unknown` set: for an order the caller must look it up before trying again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
-from tui.domain.money import wire
-from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
+from tui.exchange.clock import Clock
+from tui.exchange.http import BinanceHttp, Security
 from tui.exchange.options.codec import (
     DECODER,
     TRANSFER_TYPES,
@@ -57,31 +52,12 @@ from tui.exchange.options.codec import (
     parse_public_trade,
     parse_ticker,
 )
-from tui.exchange.signing import Signer, check_read_only, signed_query
+from tui.exchange.signing import Signer
 
 API = "/api/v1"
-NONE, MARKET_DATA, SIGNED = "NONE", "MARKET_DATA", "SIGNED"
-_NO_DATA = object()
 
 
-class Clock(Protocol):
-    def now_ms(self) -> int: ...
-
-
-class _WallClock:
-    def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
-
-
-def _param(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return wire(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-class OptionsRestClient:
+class OptionsRestClient(BinanceHttp):
     """Every seed 002 endpoint, typed. Close it with `aclose()` (or use `async with`)."""
 
     def __init__(
@@ -94,101 +70,27 @@ class OptionsRestClient:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.signer = signer
-        self.clock: Clock = clock or _WallClock()
-        self.recv_window = recv_window
-        self._timeout = timeout
-        self.used_weight_1m: int | None = None
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+        super().__init__(
+            base_url,
+            signer=signer,
+            clock=clock,
+            recv_window=recv_window,
+            timeout=timeout,
+            transport=transport,
+            envelope=True,
+            decode=DECODER.decode,
+            api_prefix=API,
+        )
+        self.signer: Signer = signer
 
     def __repr__(self) -> str:
         return f"OptionsRestClient({self.base_url!r}, signer={self.signer!r})"
 
-    async def __aenter__(self) -> OptionsRestClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    @property
-    def closed(self) -> bool:
-        return self._http.is_closed
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    async def request(
-        self, method: str, path: str, params: Mapping[str, Any] | None = None, *, auth: str = NONE
-    ) -> Any:
-        """Send one request and return the envelope's `data` (None when there is none)."""
-        clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
-        what = f"{method} {path}"
-        check_read_only(self.signer, f"{method} {API}{path}")  # a read-only profile never trades
-        headers = {"Accept": "application/json"}
-        if auth != NONE:
-            headers["X-MBX-APIKEY"] = self.signer.api_key
-        if auth == SIGNED:
-            query = signed_query(clean, self.signer, self.clock.now_ms(), self.recv_window)
-            url = httpx.URL(API + path, query=query.encode("ascii"))
-            kwargs: dict[str, Any] = {}
-        else:
-            url = httpx.URL(API + path)
-            kwargs = {"params": clean} if clean else {}
-        try:
-            resp = await self._http.request(method, url, headers=headers, **kwargs)
-        except httpx.ConnectTimeout:
-            raise NotConnected(f"{what}: could not connect within {self._timeout:g} s") from None
-        except httpx.TimeoutException:
-            raise RequestTimeout(what, self._timeout) from None
-        except httpx.ConnectError as exc:
-            raise NotConnected(f"{what}: could not connect ({exc})") from None
-        except httpx.TransportError as exc:
-            raise NotConnected(f"{what} failed: {type(exc).__name__}", outcome_unknown=True) from None
-        return self._unwrap(what, resp)
-
-    def _unwrap(self, what: str, resp: httpx.Response) -> Any:
-        used = resp.headers.get("X-MBX-USED-WEIGHT-1M")
-        if used is not None:
-            with contextlib.suppress(ValueError):
-                self.used_weight_1m = int(used)
-        try:
-            body = DECODER.decode(resp.text)
-        except ValueError:
-            body = None
-        status = resp.status_code
-        code, msg = _code_msg(body)
-        if status in (418, 429):
-            raise RateLimited(
-                code if code is not None else -1003, msg or "Too many requests.", status, self._retry_after(resp)
-            )
-        if code is not None and code != 0:
-            # A 5xx means the venue may have executed the request anyway.
-            raise ExchangeError(code, msg, status, outcome_unknown=status >= 500)
-        if status >= 400 or code is None:
-            detail = f"HTTP {status} {resp.reason_phrase}".strip()
-            raise ExchangeError(
-                -1000 if status >= 400 else -1006,
-                f"{what}: {detail}" if status >= 400 else f"{what}: the answer has no code/msg envelope",
-                status,
-                outcome_unknown=status >= 500,
-            )
-        return body.get("data") if isinstance(body, dict) else None
-
-    def _retry_after(self, resp: httpx.Response) -> int | None:
-        value = resp.headers.get("Retry-After")
-        try:
-            return None if value is None else int(self.clock.now_ms() + float(value) * 1000)
-        except ValueError:
-            return None
-
-    async def _get(self, path: str, params: Mapping[str, Any] | None = None, auth: str = NONE) -> Any:
-        return await self.request("GET", path, params, auth=auth)
+    async def _get(self, path: str, params: Mapping[str, Any] | None = None, security: Security = Security.NONE) -> Any:
+        return await self.request("GET", path, params, security=security)
 
     async def _signed(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return await self.request(method, path, params, auth=SIGNED)
+        return await self.request(method, path, params, security=Security.SIGNED)
 
     # -- market data (NONE) -------------------------------------------------------------------------
 
@@ -242,7 +144,9 @@ class OptionsRestClient:
         self, symbol: str, *, from_id: int | None = None, limit: int | None = None
     ) -> tuple[OptionPublicTrade, ...]:
         """MARKET_DATA: needs the API key (sent as `X-MBX-APIKEY`), no signature."""
-        data = await self._get("/historicalTrades", {"symbol": symbol, "fromId": from_id, "limit": limit}, MARKET_DATA)
+        data = await self._get(
+            "/historicalTrades", {"symbol": symbol, "fromId": from_id, "limit": limit}, Security.MARKET_DATA
+        )
         return as_list(data, parse_public_trade, "historicalTrades")
 
     # -- account (USER_DATA) -----------------------------------------------------------------------
@@ -343,15 +247,6 @@ class OptionsRestClient:
 
     async def close_listen_key(self, listen_key: str) -> None:
         await self._signed("DELETE", "/userDataStream", {"listenKey": listen_key})
-
-
-def _code_msg(body: Any) -> tuple[int | None, str]:
-    if isinstance(body, dict) and "code" in body:
-        try:
-            return int(body["code"]), str(body.get("msg", ""))
-        except (TypeError, ValueError):
-            return None, ""
-    return None, ""
 
 
 def _one(items: tuple[Any, ...], symbol: str) -> Any:
