@@ -17,24 +17,22 @@ from typing import Any
 
 import httpx
 
+from tui.domain.options.account import Bill, OptionAccount, OptionPosition, TransferDirection
+from tui.domain.options.market import (
+    MarkPrice,
+    OptionDepth,
+    OptionExchangeInfo,
+    OptionKline,
+    OptionPublicTrade,
+    OptionSymbol,
+    OptionTicker,
+)
+from tui.domain.options.orders import OptionOrder, OptionOrderRequest
 from tui.exchange.clock import Clock
 from tui.exchange.http import BinanceHttp, Security
 from tui.exchange.options.codec import (
     DECODER,
-    TRANSFER_TYPES,
-    Bill,
     MalformedResponse,
-    MarkPrice,
-    OptionAccount,
-    OptionDepth,
-    OptionExchangeInfo,
-    OptionKline,
-    OptionOrder,
-    OptionOrderRequest,
-    OptionPosition,
-    OptionPublicTrade,
-    OptionSymbol,
-    OptionTicker,
     as_dict,
     as_int,
     as_list,
@@ -156,7 +154,7 @@ class OptionsRestClient(BinanceHttp):
 
     async def transfer(self, currency: str, direction: str, amount: Decimal) -> int:
         """Move `amount` between spot and options (`direction` IN to options, OUT to spot); the record id."""
-        if direction not in TRANSFER_TYPES:
+        if direction not in tuple(TransferDirection):
             raise ValueError("direction must be IN or OUT")
         if not isinstance(amount, Decimal) or amount <= 0:
             raise ValueError("amount must be a positive Decimal")

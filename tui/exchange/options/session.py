@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 
+from tui.domain.options.orders import OptionOrder, OptionOrderRequest
 from tui.exchange.clock import Clock, ServerClock
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import OptionOrder, OptionOrderRequest
 from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.options.streams import OptionsStreamClient
 from tui.exchange.options.user_stream import KEEPALIVE_INTERVAL, OptionsUserStream
