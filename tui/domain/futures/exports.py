@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -77,3 +78,16 @@ class ExportJob:
             if not isinstance(getattr(job, name), int):
                 raise ValueError(f"job {job.id}: {name} is not an integer")
         return job
+
+
+def export_filename(job: ExportJob, url: str = "") -> str:
+    """`futures-orders-20250101-20250201-<downloadId>.csv` (extension from the link when it has one)."""
+    start = time.strftime("%Y%m%d", time.gmtime(job.start_ms / 1000))
+    end = time.strftime("%Y%m%d", time.gmtime(job.end_ms / 1000))
+    ident = "".join(c for c in job.download_id if c.isalnum() or c in "-_") or job.id[:12]
+    suffix = ".csv"
+    path = (url or job.url).split("?", 1)[0].lower()
+    for known in (".csv", ".zip", ".gz", ".xlsx"):
+        if path.endswith(known):
+            suffix = known
+    return f"futures-{job.kind}-{start}-{end}-{ident}{suffix}"
