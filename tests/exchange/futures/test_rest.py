@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
 from tests.exchange.futures.fake_venue import FILE_HOST, FakeVenue
+from tui.domain.futures.exports import validate_range
 from tui.exchange.errors import ExchangeError, RateLimited
 from tui.exchange.futures.rest import (
     DOWNLOAD_ID_WEIGHT,
@@ -22,7 +23,6 @@ from tui.exchange.futures.rest import (
     FuturesExportClient,
     LinkExpired,
     part_path,
-    validate_range,
 )
 from tui.exchange.signing import Ed25519Signer, HmacSigner, RsaSigner, signed_query
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tui.domain.futures.exports import ExportJob
+from tui.domain.futures.exports import DownloadIdResult, ExportJob, validate_kind, validate_range
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
 from tui.exchange.futures.downloads import Downloads, FileSource
 from tui.exchange.futures.job_list import LINK_EXPIRED_TEXT, JobChange, JobList, Subscriber, WallClock
@@ -29,11 +29,8 @@ from tui.exchange.futures.rest import (
     DOWNLOAD_ID_WEIGHT,
     DOWNLOAD_LINK_WEIGHT,
     FUTURES_WEIGHT_LIMIT_1M,
-    DownloadIdResult,
     is_quota_exhausted,
     part_path,
-    validate_kind,
-    validate_range,
 )
 from tui.exchange.futures.store import JobStore
 

@@ -11,10 +11,9 @@ import asyncio
 from collections.abc import Iterable
 from typing import Protocol
 
-from tui.domain.futures.exports import ExportJob
+from tui.domain.futures.exports import DownloadLink, ExportJob
 from tui.exchange.errors import ExchangeError, RateLimited
 from tui.exchange.futures.job_list import LINK_EXPIRED_TEXT, JobList
-from tui.exchange.futures.rest import DownloadLink
 
 MAX_POLL_INTERVAL = 30.0
 # Binance codes that a moment later may well not recur: timestamp outside recvWindow, server busy.

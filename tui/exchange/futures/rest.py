@@ -7,28 +7,27 @@ then a pre-signed `url` that stays valid for 24 hours. Download-id requests are 
 so this client sends each one exactly once and never retries it; polling the link is cheap and may
 be repeated by the caller.
 
-REST signing follows the spot/futures REST rules: the query string is built in the order the params
-are sent, URL-encoded, `timestamp` (and `recvWindow`) appended, the encoded string is signed and
-`signature` is appended last (HMAC as hex, RSA and Ed25519 as base64, URL-encoded). The API key
-travels in `X-MBX-APIKEY` on signed requests only, never to the file host.
+Signing and error mapping are `tui.exchange.http.BinanceHttp`'s (the query string signed as sent,
+`signature` last). The API key travels in `X-MBX-APIKEY` on signed requests only, never to the
+file host. What the answers mean (`DownloadIdResult`, `DownloadLink`) and which ranges may be asked
+for live in `tui.domain.futures.exports`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tui.domain.futures.exports import DownloadIdResult, DownloadLink, validate_kind, validate_range
 from tui.exchange.clock import Clock
 from tui.exchange.errors import ExchangeError
 from tui.exchange.http import BinanceHttp, Security
 from tui.exchange.signing import Signer
 
-KINDS = ("orders", "trades", "transactions")
 DOWNLOAD_ID_PATHS = {
     "orders": "/fapi/v1/order/asyn",
     "trades": "/fapi/v1/trade/asyn",
@@ -40,43 +39,10 @@ DOWNLOAD_LINK_WEIGHT = 10
 """Request weight of one download-link poll (any kind)."""
 FUTURES_WEIGHT_LIMIT_1M = 2400
 """Binance's usual USD-M REQUEST_WEIGHT limit per minute per IP; one download-id request is 1000 of it."""
-MAX_RANGE_MS = 365 * 24 * 60 * 60 * 1000
-"""startTime and endTime may be at most one year apart."""
-LINK_VALIDITY_MS = 24 * 60 * 60 * 1000
 
 # Client-side codes for failures that happen on the file host, which speaks HTTP, not Binance codes.
 LINK_EXPIRED_CODE = -10001
 DOWNLOAD_FAILED_CODE = -10002
-
-
-@dataclass(frozen=True)
-class DownloadIdResult:
-    """Answer to a download-id request: the id and how long such files took lately (ms)."""
-
-    download_id: str
-    avg_cost_ms: int
-
-
-@dataclass(frozen=True)
-class DownloadLink:
-    """Answer to a download-link poll. `expiration_ms` is -1 while processing."""
-
-    download_id: str
-    status: str  # "processing" or "completed"
-    url: str
-    expiration_ms: int
-    notified: bool
-    is_expired: bool | None
-
-    @property
-    def completed(self) -> bool:
-        return self.status == "completed"
-
-    def expired_at(self, now_ms: int) -> bool:
-        """True when the link is known to be unusable at `now_ms`."""
-        if self.is_expired:
-            return True
-        return self.completed and self.expiration_ms > 0 and now_ms >= self.expiration_ms
 
 
 class LinkExpired(ExchangeError):
@@ -97,28 +63,6 @@ class DownloadInterrupted(ExchangeError):
         super().__init__(DOWNLOAD_FAILED_CODE, detail, status)
         self.bytes_done = bytes_done
         self.bytes_total = bytes_total
-
-
-def validate_kind(kind: str) -> str:
-    if kind not in DOWNLOAD_ID_PATHS:
-        raise ValueError(f"unknown export type {kind!r}; expected one of: {', '.join(KINDS)}")
-    return kind
-
-
-def validate_range(start_ms: int, end_ms: int) -> None:
-    """Raise ValueError with a plain message unless start < end and they are at most a year apart."""
-    if isinstance(start_ms, bool) or isinstance(end_ms, bool):
-        raise ValueError("start and end must be epoch milliseconds")
-    try:
-        start, end = int(start_ms), int(end_ms)
-    except (TypeError, ValueError):
-        raise ValueError("start and end must be epoch milliseconds") from None
-    if start < 0 or end < 0:
-        raise ValueError("start and end must not be negative")
-    if end <= start:
-        raise ValueError("the end of the range must be after its start")
-    if end - start > MAX_RANGE_MS:
-        raise ValueError("the range may span at most one year (365 days)")
 
 
 def part_path(dest: Path) -> Path:
