@@ -20,7 +20,7 @@ import tui
 from tui.app import make_app
 from tui.config.settings import Settings
 from tui.exchange.endpoints import Endpoints
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.sim.server import SimServer
 

@@ -21,8 +21,9 @@ from textual.worker import Worker
 from tui.config.paths import downloads_dir, export_jobs_path
 from tui.config.settings import Settings
 from tui.exchange.errors import ExchangeError
-from tui.exchange.futures.jobs import JobManager, JobStore
+from tui.exchange.futures.jobs import JobManager
 from tui.exchange.futures.rest import FuturesExportClient
+from tui.exchange.futures.store import JobStore
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.spot.session import Session
 from tui.messages import ConnectionStatus, SessionReady

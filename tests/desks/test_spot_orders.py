@@ -17,7 +17,7 @@ from tui.desks.spot_orders import SpotOrderDesk, kept_stp_mode, replacement_draf
 from tui.domain.money import floor_to_step
 from tui.domain.spot.filters import SymbolRules
 from tui.domain.spot.orders import Order, OrderRequest, OrderType, Side, StpMode, TimeInForce
-from tui.exchange.signing import load_demo_signer
+from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.messages import OrderAccepted
 from tui.screens.common.confirm import ConfirmScreen

@@ -3,6 +3,8 @@
 Each sample is one `time` round trip: the server's time is assumed to have been read at the midpoint
 of send and receive. The sample with the lowest round-trip time is the least ambiguous, so of a few
 samples that one wins.
+
+`Clock` is the one protocol every client takes for `timestamp`; `WallClock` is the unsynced default.
 """
 
 from __future__ import annotations
@@ -10,6 +12,20 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Whatever tells a client the time to put in `timestamp` (epoch ms): a ServerClock, a test's fake."""
+
+    def now_ms(self) -> int: ...
+
+
+class WallClock:
+    """This machine's clock, unadjusted; the default when no ServerClock has been synced."""
+
+    def now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
 
 
 def _local_ms() -> float:

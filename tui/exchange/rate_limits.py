@@ -9,10 +9,13 @@ without touching the network, because repeating them is what turns a 429 into an
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.exchange.errors import RateLimited
+
+# The interval letter of X-MBX-USED-WEIGHT-* headers and the name `rateLimits` arrays use for it.
+_INTERVAL_NAMES = {"S": "SECOND", "M": "MINUTE", "H": "HOUR", "D": "DAY"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,21 @@ class RateLimitTracker:
             except ValueError:
                 continue
             self._usage[(usage.type, usage.interval, usage.interval_num)] = usage
+
+    def record_used_weight(self, interval: str, count: int) -> None:
+        """Record an `X-MBX-USED-WEIGHT-<interval>` header ("1M": count 1 MINUTE of REQUEST_WEIGHT).
+
+        The header carries no limit, so it only updates a REQUEST_WEIGHT entry a `rateLimits` array
+        already described; an unknown one is left out rather than shown against a made-up limit.
+        """
+        num, unit = interval[:-1], interval[-1:].upper()
+        name = _INTERVAL_NAMES.get(unit)
+        if name is None or not num.isdigit():
+            return
+        key = ("REQUEST_WEIGHT", name, int(num))
+        known = self._usage.get(key)
+        if known is not None:
+            self._usage[key] = replace(known, count=count)
 
     @property
     def usage(self) -> tuple[RateLimitUsage, ...]:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
+from tui.domain.options.account import OptionAccount, OptionPosition
 from tui.domain.options.chain import (
     ChainRow,
     OptionAccountView,
@@ -29,10 +30,11 @@ from tui.domain.options.chain import (
     OptionQuote,
     OptionsBook,
 )
+from tui.domain.options.events import OptionTickerEvent
+from tui.domain.options.market import MarkPrice, OptionSymbol
+from tui.domain.options.orders import OptionOrder
 from tui.domain.options.portfolio import Holding, VenueGreeks, cross_check, portfolio_greeks
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import MarkPrice, OptionAccount, OptionOrder, OptionPosition, OptionSymbol
-from tui.exchange.options.events import OptionTickerEvent
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.options.streams import ticker_stream
 from tui.exchange.options.user_stream import Reconciled

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
-from tui.exchange.futures.jobs import ExportJob, JobManager
+from tui.domain.futures.exports import ExportJob
+from tui.exchange.futures.jobs import JobManager
 
 
 @contextlib.asynccontextmanager

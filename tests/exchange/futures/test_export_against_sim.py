@@ -11,8 +11,9 @@ import pytest
 
 from tests.exchange.futures.helpers import in_state, running, wait_for_job
 from tui.exchange.errors import ExchangeError
-from tui.exchange.futures.jobs import JobManager, JobStore
+from tui.exchange.futures.jobs import JobManager
 from tui.exchange.futures.rest import FuturesExportClient, part_path
+from tui.exchange.futures.store import JobStore
 from tui.exchange.key_files import load_demo_signer
 
 DAY = 86_400_000

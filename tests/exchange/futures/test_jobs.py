@@ -11,13 +11,11 @@ import pytest
 
 from tests.exchange.futures.fake_venue import FakeVenue
 from tests.exchange.futures.helpers import in_state, running, wait_for_job
-from tui.exchange.futures.jobs import (
-    JobChange,
-    JobManager,
-    JobStore,
-    export_filename,
-)
+from tui.domain.futures.exports import export_filename
+from tui.exchange.futures.job_list import JobChange
+from tui.exchange.futures.jobs import JobManager
 from tui.exchange.futures.rest import FuturesExportClient, part_path
+from tui.exchange.futures.store import JobStore
 from tui.exchange.signing import HmacSigner
 
 DAY = 86_400_000

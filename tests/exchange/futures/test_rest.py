@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
 from tests.exchange.futures.fake_venue import FILE_HOST, FakeVenue
+from tui.domain.futures.exports import validate_range
 from tui.exchange.errors import ExchangeError, RateLimited
 from tui.exchange.futures.rest import (
     DOWNLOAD_ID_WEIGHT,
@@ -22,10 +23,8 @@ from tui.exchange.futures.rest import (
     FuturesExportClient,
     LinkExpired,
     part_path,
-    signed_query,
-    validate_range,
 )
-from tui.exchange.signing import Ed25519Signer, HmacSigner, RsaSigner
+from tui.exchange.signing import Ed25519Signer, HmacSigner, RsaSigner, signed_query
 
 # The SIGNED endpoint example of Binance's REST API docs (rest-api.md, "HMAC Keys").
 DOC_API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tui.exchange.futures.store import ExportJob, JobStore
+from tui.domain.futures.exports import ExportJob
+from tui.exchange.futures.store import JobStore
 
 
 def _job(**kw) -> ExportJob:

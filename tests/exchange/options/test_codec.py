@@ -6,13 +6,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
+from tui.domain.options.events import AccountUpdate, ListenKeyExpired, OrderTradeUpdate
+from tui.domain.options.orders import OrderSide, OrderStatus, OrderType, TimeInForce
 from tui.exchange.errors import ExchangeError
 from tui.exchange.options.codec import (
     DECODER,
-    OptionOrderRequest,
+    MalformedResponse,
     parse_account,
     parse_mark,
     parse_option_symbol_info,
@@ -20,13 +20,7 @@ from tui.exchange.options.codec import (
     parse_position,
     parse_ticker,
 )
-from tui.exchange.options.events import (
-    AccountUpdate,
-    ListenKeyExpired,
-    OrderTradeUpdate,
-    parse_market_event,
-    parse_user_event,
-)
+from tui.exchange.options.events import parse_market_event, parse_user_event
 
 SEED_MARK = """{"symbol": "BTCUSDT-200730-9000-C", "markPrice": 1343.2883, "bidIV": "1.40000077",
  "askIV": "1.50000153", "delta": 0.55937056, "theta": 3739.82509871, "gamma": 0.00010969,
@@ -115,30 +109,25 @@ def test_seed_stream_examples() -> None:
         parse_user_event({"e": "ACCOUNT_UPDATE", "E": 1, "B": [{"b": 1.5}]})  # a float never passes
 
 
-def test_order_request_validation() -> None:
-    sym = "BTCUSDT-240628-60000-C"
-    with pytest.raises(ValueError):
-        OptionOrderRequest(sym, "BUY", "LIMIT", Decimal(1))  # no price
-    with pytest.raises(ValueError):
-        OptionOrderRequest(sym, "BUY", "MARKET", Decimal(1), Decimal(5))
-    with pytest.raises(ValueError):
-        OptionOrderRequest(sym, "HOLD", "MARKET", Decimal(1))
-    with pytest.raises(ValueError):
-        OptionOrderRequest(sym, "BUY", "LIMIT", Decimal(1), Decimal(5), time_in_force="GTX")
-    with pytest.raises(ValueError):
-        OptionOrderRequest(sym, "BUY", "MARKET", Decimal(0))
-    assert OptionOrderRequest(sym, "SELL", "MARKET", Decimal("2"), reduce_only=True).params() == {
-        "symbol": sym, "side": "SELL", "type": "MARKET", "quantity": "2", "reduceOnly": "true",
-        "newOrderRespType": "RESULT",
-    }  # fmt: skip
+SEED_ORDER = {
+    "id": 1,
+    "symbol": "BTCUSDT-200730-9000-C",
+    "price": "100",
+    "quantity": "1",
+    "side": "BUY",
+    "type": "LIMIT",
+    "timeInForce": "GTC",
+    "status": "ACCEPTED",
+}
 
 
-@given(
-    qty=st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(10**6), places=4),
-    price=st.decimals(min_value=Decimal("0.1"), max_value=Decimal(10**7), places=1),
-    tif=st.sampled_from(["GTC", "IOC", "FOK"]),
-)
-def test_order_params_are_plain_exact_strings(qty: Decimal, price: Decimal, tif: str) -> None:
-    p = OptionOrderRequest("BTCUSDT-240628-60000-C", "BUY", "LIMIT", qty, price, time_in_force=tif).params()
-    assert "E" not in p["quantity"] + p["price"]
-    assert Decimal(p["quantity"]) == qty and Decimal(p["price"]) == price and p["timeInForce"] == tif
+def test_enum_fields_are_checked_when_decoded() -> None:
+    order = parse_order(SEED_ORDER)
+    assert order.side is OrderSide.BUY and order.type is OrderType.LIMIT and order.status is OrderStatus.ACCEPTED
+    assert order.time_in_force is TimeInForce.GTC and f"{order.side}" == "BUY"
+    assert parse_order({**SEED_ORDER, "type": "MARKET", "timeInForce": ""}).time_in_force is None
+    for key, value in (("side", "HOLD"), ("type", "STOP"), ("timeInForce", "GTX"), ("status", "EXPIRED")):
+        with pytest.raises(MalformedResponse):
+            parse_order({**SEED_ORDER, key: value})
+    with pytest.raises(MalformedResponse):
+        parse_user_event({"e": "ORDER_TRADE_UPDATE", "E": 1, "o": [{"oid": 1, "S": "X", "q": "1", "s": 9}]})

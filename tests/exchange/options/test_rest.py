@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from tui.domain.options.contracts import OptionSide
+from tui.domain.options.market import MarkPrice
+from tui.domain.options.orders import OptionOrderRequest
 from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
-from tui.exchange.options.codec import MarkPrice, OptionOrderRequest
 from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.signing import HmacSigner, Signer
 

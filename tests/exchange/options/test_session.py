@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tui.domain.options.events import OptionTickerEvent, OrderTradeUpdate
+from tui.domain.options.orders import OptionOrderRequest
 from tui.exchange.key_files import load_demo_signer
-from tui.exchange.options.codec import OptionOrderRequest
-from tui.exchange.options.events import OptionTickerEvent, OrderTradeUpdate
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.options.streams import ticker_stream
 from tui.exchange.options.user_stream import Reconciled

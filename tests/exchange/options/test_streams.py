@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from tui.exchange.options.codec import OptionOrderRequest
-from tui.exchange.options.events import OptionDepthEvent, OptionKlineEvent, OptionTickerEvent, OptionTradeEvent
+from tui.domain.options.events import OptionDepthEvent, OptionKlineEvent, OptionTickerEvent, OptionTradeEvent
+from tui.domain.options.orders import OptionOrderRequest
 from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.options.streams import (
     FrameError,

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from tui.domain.options.events import AccountUpdate, OrderTradeUpdate
+from tui.domain.options.orders import OptionOrderRequest
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import OptionOrderRequest
-from tui.exchange.options.events import AccountUpdate, OrderTradeUpdate
 from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.options.user_stream import OptionsUserStream, Reconciled
 

@@ -1,7 +1,9 @@
-"""A futures history export job as data: what the job list shows and the job store keeps."""
+"""A futures history export as data: the job the list shows and the store keeps, the answers to a
+download-id request and a link poll, the kinds and ranges that may be asked for, and file names."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -10,6 +12,11 @@ STATES = ("requesting", "processing", "completed", "downloading", "downloaded", 
 downloading: fetching the file; downloaded: file on disk; failed: stopped with `error` (nothing is
 retried by itself from here); expired: the link (or id) expired, a new download id is needed."""
 ACTIVE_STATES = ("requesting", "processing", "completed", "downloading")
+KINDS = ("orders", "trades", "transactions")
+"""What can be exported: order, trade and transaction (income) history."""
+MAX_RANGE_MS = 365 * 24 * 60 * 60 * 1000
+"""startTime and endTime may be at most one year apart."""
+LINK_VALIDITY_MS = 24 * 60 * 60 * 1000
 
 
 @dataclass(frozen=True)
@@ -77,3 +84,68 @@ class ExportJob:
             if not isinstance(getattr(job, name), int):
                 raise ValueError(f"job {job.id}: {name} is not an integer")
         return job
+
+
+def export_filename(job: ExportJob, url: str = "") -> str:
+    """`futures-orders-20250101-20250201-<downloadId>.csv` (extension from the link when it has one)."""
+    start = time.strftime("%Y%m%d", time.gmtime(job.start_ms / 1000))
+    end = time.strftime("%Y%m%d", time.gmtime(job.end_ms / 1000))
+    ident = "".join(c for c in job.download_id if c.isalnum() or c in "-_") or job.id[:12]
+    suffix = ".csv"
+    path = (url or job.url).split("?", 1)[0].lower()
+    for known in (".csv", ".zip", ".gz", ".xlsx"):
+        if path.endswith(known):
+            suffix = known
+    return f"futures-{job.kind}-{start}-{end}-{ident}{suffix}"
+
+
+@dataclass(frozen=True)
+class DownloadIdResult:
+    """Answer to a download-id request: the id and how long such files took lately (ms)."""
+
+    download_id: str
+    avg_cost_ms: int
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    """Answer to a download-link poll. `expiration_ms` is -1 while processing."""
+
+    download_id: str
+    status: str  # "processing" or "completed"
+    url: str
+    expiration_ms: int
+    notified: bool
+    is_expired: bool | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+    def expired_at(self, now_ms: int) -> bool:
+        """True when the link is known to be unusable at `now_ms`."""
+        if self.is_expired:
+            return True
+        return self.completed and self.expiration_ms > 0 and now_ms >= self.expiration_ms
+
+
+def validate_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown export type {kind!r}; expected one of: {', '.join(KINDS)}")
+    return kind
+
+
+def validate_range(start_ms: int, end_ms: int) -> None:
+    """Raise ValueError with a plain message unless start < end and they are at most a year apart."""
+    if isinstance(start_ms, bool) or isinstance(end_ms, bool):
+        raise ValueError("start and end must be epoch milliseconds")
+    try:
+        start, end = int(start_ms), int(end_ms)
+    except (TypeError, ValueError):
+        raise ValueError("start and end must be epoch milliseconds") from None
+    if start < 0 or end < 0:
+        raise ValueError("start and end must not be negative")
+    if end <= start:
+        raise ValueError("the end of the range must be after its start")
+    if end - start > MAX_RANGE_MS:
+        raise ValueError("the range may span at most one year (365 days)")

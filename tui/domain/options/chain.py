@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tui.domain.options.orders import OrderSide, OrderStatus, OrderType
 from tui.domain.options.portfolio import PortfolioGreeks
 
 
@@ -76,12 +77,12 @@ class OptionPositionView:
 class OptionOrderView:
     order_id: int
     symbol: str
-    side: str
-    type: str
+    side: OrderSide
+    type: OrderType
     price: Decimal
     quantity: Decimal
     executed_qty: Decimal
-    status: str
+    status: OrderStatus
     reduce_only: bool
     client_order_id: str
 

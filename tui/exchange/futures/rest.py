@@ -7,28 +7,27 @@ then a pre-signed `url` that stays valid for 24 hours. Download-id requests are 
 so this client sends each one exactly once and never retries it; polling the link is cheap and may
 be repeated by the caller.
 
-REST signing follows the spot/futures REST rules: the query string is built in the order the params
-are sent, URL-encoded, `timestamp` (and `recvWindow`) appended, the encoded string is signed and
-`signature` is appended last (HMAC as hex, RSA and Ed25519 as base64, URL-encoded). The API key
-travels in `X-MBX-APIKEY` on signed requests only, never to the file host.
+Signing and error mapping are `tui.exchange.http.BinanceHttp`'s (the query string signed as sent,
+`signature` last). The API key travels in `X-MBX-APIKEY` on signed requests only, never to the
+file host. What the answers mean (`DownloadIdResult`, `DownloadLink`) and which ranges may be asked
+for live in `tui.domain.futures.exports`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
-from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
-from tui.exchange.signing import Signer, signed_query
+from tui.domain.futures.exports import DownloadIdResult, DownloadLink, validate_kind, validate_range
+from tui.exchange.clock import Clock
+from tui.exchange.errors import ExchangeError
+from tui.exchange.http import BinanceHttp, Security
+from tui.exchange.signing import Signer
 
-KINDS = ("orders", "trades", "transactions")
 DOWNLOAD_ID_PATHS = {
     "orders": "/fapi/v1/order/asyn",
     "trades": "/fapi/v1/trade/asyn",
@@ -40,52 +39,10 @@ DOWNLOAD_LINK_WEIGHT = 10
 """Request weight of one download-link poll (any kind)."""
 FUTURES_WEIGHT_LIMIT_1M = 2400
 """Binance's usual USD-M REQUEST_WEIGHT limit per minute per IP; one download-id request is 1000 of it."""
-MAX_RANGE_MS = 365 * 24 * 60 * 60 * 1000
-"""startTime and endTime may be at most one year apart."""
-LINK_VALIDITY_MS = 24 * 60 * 60 * 1000
 
 # Client-side codes for failures that happen on the file host, which speaks HTTP, not Binance codes.
 LINK_EXPIRED_CODE = -10001
 DOWNLOAD_FAILED_CODE = -10002
-
-
-class _Clock(Protocol):
-    def now_ms(self) -> int: ...
-
-
-class _WallClock:
-    def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
-
-
-@dataclass(frozen=True)
-class DownloadIdResult:
-    """Answer to a download-id request: the id and how long such files took lately (ms)."""
-
-    download_id: str
-    avg_cost_ms: int
-
-
-@dataclass(frozen=True)
-class DownloadLink:
-    """Answer to a download-link poll. `expiration_ms` is -1 while processing."""
-
-    download_id: str
-    status: str  # "processing" or "completed"
-    url: str
-    expiration_ms: int
-    notified: bool
-    is_expired: bool | None
-
-    @property
-    def completed(self) -> bool:
-        return self.status == "completed"
-
-    def expired_at(self, now_ms: int) -> bool:
-        """True when the link is known to be unusable at `now_ms`."""
-        if self.is_expired:
-            return True
-        return self.completed and self.expiration_ms > 0 and now_ms >= self.expiration_ms
 
 
 class LinkExpired(ExchangeError):
@@ -108,28 +65,6 @@ class DownloadInterrupted(ExchangeError):
         self.bytes_total = bytes_total
 
 
-def validate_kind(kind: str) -> str:
-    if kind not in DOWNLOAD_ID_PATHS:
-        raise ValueError(f"unknown export type {kind!r}; expected one of: {', '.join(KINDS)}")
-    return kind
-
-
-def validate_range(start_ms: int, end_ms: int) -> None:
-    """Raise ValueError with a plain message unless start < end and they are at most a year apart."""
-    if isinstance(start_ms, bool) or isinstance(end_ms, bool):
-        raise ValueError("start and end must be epoch milliseconds")
-    try:
-        start, end = int(start_ms), int(end_ms)
-    except (TypeError, ValueError):
-        raise ValueError("start and end must be epoch milliseconds") from None
-    if start < 0 or end < 0:
-        raise ValueError("start and end must not be negative")
-    if end <= start:
-        raise ValueError("the end of the range must be after its start")
-    if end - start > MAX_RANGE_MS:
-        raise ValueError("the range may span at most one year (365 days)")
-
-
 def part_path(dest: Path) -> Path:
     """Where a partial download of `dest` is kept: the same name plus `.part`."""
     return dest.with_name(dest.name + ".part")
@@ -146,7 +81,7 @@ def _absolute_url(url: str, base_url: str) -> str:
 ProgressCallback = Callable[[int, int | None], None]
 
 
-class FuturesExportClient:
+class FuturesExportClient(BinanceHttp):
     """Download ids, links and files for USD-M futures history. Close it with `aclose()`."""
 
     def __init__(
@@ -154,76 +89,21 @@ class FuturesExportClient:
         base_url: str,
         signer: Signer,
         *,
-        clock: _Clock | None = None,
+        clock: Clock | None = None,
         recv_window: int | None = 5000,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.signer = signer
-        self.clock: _Clock = clock or _WallClock()
-        self.recv_window = recv_window
-        self._timeout = timeout
-        self.used_weight_1m: int | None = None
-        """The latest `X-MBX-USED-WEIGHT-1M` the exchange reported, or None before the first answer."""
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+        super().__init__(
+            base_url, signer=signer, clock=clock, recv_window=recv_window, timeout=timeout, transport=transport
+        )
+        self.signer: Signer = signer
 
-    async def __aenter__(self) -> FuturesExportClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    # -- SIGNED requests -------------------------------------------------------------------------
-
-    async def _signed_get(self, path: str, params: Mapping[str, Any]) -> Any:
-        query = signed_query(params, self.signer, self.clock.now_ms(), self.recv_window)
-        what = f"GET {path}"
-        try:
-            resp = await self._http.get(
-                httpx.URL(self.base_url + path, query=query.encode("ascii")),
-                headers={"X-MBX-APIKEY": self.signer.api_key, "Accept": "application/json"},
-            )
-        except httpx.ConnectTimeout:
-            raise _outcome(NotConnected(f"{what}: could not connect within {self._timeout:g} s"), False) from None
-        except httpx.TimeoutException:
-            raise _outcome(RequestTimeout(what, self._timeout), True) from None
-        except httpx.ConnectError as exc:
-            raise _outcome(NotConnected(f"{what}: could not connect ({exc})"), False) from None
-        except httpx.TransportError as exc:
-            raise _outcome(NotConnected(f"{what} failed: {type(exc).__name__}: {exc}"), True) from None
-        used = resp.headers.get("X-MBX-USED-WEIGHT-1M")
-        if used is not None:
-            with contextlib.suppress(ValueError):
-                self.used_weight_1m = int(used)
-        try:
-            body = resp.json()
-        except ValueError:
-            body = None
-        if resp.status_code in (418, 429):
-            code, msg = _code_msg(body, resp)
-            raise RateLimited(code, msg, resp.status_code, self._retry_after_ms(resp))
-        if resp.status_code >= 400:
-            code, msg = _code_msg(body, resp)
-            # A 5xx means the exchange may have executed the request anyway.
-            raise _outcome(ExchangeError(code, msg, resp.status_code), resp.status_code >= 500)
-        if isinstance(body, dict) and "code" in body and "msg" in body and len(body) == 2:
-            code, msg = _code_msg(body, resp)  # some endpoints answer errors with 200
-            if code != 200 and code != 0:
-                raise ExchangeError(code, msg, resp.status_code)
+    async def _signed_get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        body = await self.request("GET", path, params, security=Security.SIGNED)
         if not isinstance(body, dict):
-            raise ExchangeError(-1006, f"{what}: unexpected response (not a JSON object)", resp.status_code)
+            raise ExchangeError(-1006, f"GET {path}: unexpected response (not a JSON object)", 200)
         return body
-
-    def _retry_after_ms(self, resp: httpx.Response) -> int | None:
-        value = resp.headers.get("Retry-After")
-        try:
-            return None if value is None else int(self.clock.now_ms() + float(value) * 1000)
-        except ValueError:
-            return None
 
     async def request_download_id(self, kind: str, start_ms: int, end_ms: int) -> DownloadIdResult:
         """Ask for an export of `kind` over [start_ms, end_ms]. Weight 1000, rationed per month.
@@ -291,7 +171,7 @@ class FuturesExportClient:
             done = offset
             total: int | None = None
             try:
-                async with self._http.stream("GET", target, headers=headers) as resp:
+                async with self.stream("GET", target, headers) as resp:
                     if resp.status_code in (403, 410):
                         raise LinkExpired(resp.status_code)
                     if resp.status_code == 416 and offset:
@@ -353,25 +233,9 @@ class FuturesExportClient:
         return dest
 
 
-def _outcome(exc: ExchangeError, unknown: bool) -> ExchangeError:
-    """Mark whether the request may have been executed despite the error (set as an attribute so it
-    works whatever constructor arguments the error classes take)."""
-    exc.outcome_unknown = unknown
-    return exc
-
-
 def is_quota_exhausted(exc: ExchangeError) -> bool:
     """The monthly download-id quota is used up: -1003 without a 429 (waiting a minute will not help)."""
     return exc.code == -1003 and exc.status not in (418, 429)
-
-
-def _code_msg(body: Any, resp: httpx.Response) -> tuple[int, str]:
-    if isinstance(body, dict) and "code" in body:
-        try:
-            return int(body["code"]), str(body.get("msg", ""))
-        except (TypeError, ValueError):
-            pass
-    return -1000, f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
 
 
 def _range_start(content_range: str | None) -> int | None:

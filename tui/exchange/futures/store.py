@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.domain.futures.exports import ACTIVE_STATES, STATES, ExportJob
-
-__all__ = ["ACTIVE_STATES", "STATES", "ExportJob", "JobStore", "StoredState"]
+from tui.domain.futures.exports import ExportJob
 
 log = logging.getLogger(__name__)
 

@@ -1,34 +1,41 @@
-"""Typed results of the European options REST API (seed 002) and the order request it sends.
+"""Parsing of the European options REST API (seed 002): wire JSON into the types of `tui.domain.options`.
 
 Every money field is a Decimal built from what the wire carried: responses are decoded with
 `parse_float=Decimal`, so even the fields the venue sends as bare JSON numbers (`markPrice`,
 `equity`, `quantity`, ...) never pass through float. Parsers take the `data` member of the
-`{"code", "msg", "data"}` envelope and raise `ExchangeError(-1006, ...)` on a shape they cannot read,
-so a venue change shows up as one clear error instead of a KeyError deep in a screen.
+`{"code", "msg", "data"}` envelope and raise `MalformedResponse` (`ExchangeError(-1006, ...)`) on a
+shape they cannot read, an enum value they do not know included, so a venue change shows up as
+one clear error instead of a KeyError or a bad comparison deep in a screen.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, TypeVar
 
-from tui.domain.money import wire
+from tui.domain.options.account import Bill, OptionAccount, OptionPosition, PositionSide
 from tui.domain.options.contracts import OptionContract, OptionSide, expiry_date_of, parse_option_symbol
+from tui.domain.options.market import (
+    MarkPrice,
+    OptionDepth,
+    OptionExchangeInfo,
+    OptionKline,
+    OptionPublicTrade,
+    OptionSymbol,
+    OptionTicker,
+    OptionUnderlying,
+)
+from tui.domain.options.orders import OptionOrder, OrderSide, OrderStatus, OrderType, TimeInForce
 from tui.exchange.errors import ExchangeError
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 # One decoder for every body: numbers the venue sends unquoted still become Decimal, never float.
 DECODER = json.JSONDecoder(parse_float=Decimal)
-
-ORDER_SIDES = ("BUY", "SELL")
-ORDER_TYPES = ("LIMIT", "MARKET")
-TIME_IN_FORCE = ("GTC", "IOC", "FOK")
-RESPONSE_TYPES = ("ACK", "RESULT")
-TRANSFER_TYPES = ("IN", "OUT")
 
 
 class MalformedResponse(ExchangeError):
@@ -36,9 +43,6 @@ class MalformedResponse(ExchangeError):
 
     def __init__(self, detail: str, status: int = 200) -> None:
         super().__init__(-1006, f"Unexpected response: {detail}", status)
-
-
-# -- field readers -----------------------------------------------------------------------------
 
 
 def dec(value: Any, name: str = "value") -> Decimal:
@@ -83,6 +87,14 @@ def field(obj: Mapping[str, Any], key: str) -> Any:
         raise MalformedResponse(f"missing {key!r}") from None
 
 
+def member(kind: type[E], value: Any, name: str) -> E:
+    """A wire string as its enum member; a value the client does not know is a malformed answer."""
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise MalformedResponse(f"unknown {name} {value!r:.40}") from None
+
+
 def as_list(data: Any, parse: Callable[[Mapping[str, Any]], T], what: str) -> tuple[T, ...]:
     if data is None:
         return ()
@@ -110,36 +122,11 @@ def levels(rows: Any, what: str) -> tuple[tuple[Decimal, Decimal], ...]:
 # -- market data -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OptionSymbol:
-    """One listed series (`optionInfo`, `exchangeInfo.optionSymbols`).
-
-    The seed lists no tick size or price filter for options; the live price band comes with the
-    mark (`MarkPrice.high_price_limit` / `low_price_limit`).
-    """
-
-    id: int
-    contract_id: int
-    symbol: str
-    contract: OptionContract
-    underlying: str
-    quote_asset: str
-    side: OptionSide
-    strike: Decimal
-    unit: Decimal
-    min_qty: Decimal
-    leverage: Decimal
-    expiry_ms: int
-
-
 def parse_option_symbol_info(d: Mapping[str, Any]) -> OptionSymbol:
     symbol = str(field(d, "symbol"))
     strike = dec(field(d, "strikePrice"), "strikePrice")
     expiry = as_int(field(d, "expiryDate"), "expiryDate")
-    try:
-        side = OptionSide(str(field(d, "side")))
-    except ValueError:
-        raise MalformedResponse(f"unknown option side {d.get('side')!r}") from None
+    side = member(OptionSide, field(d, "side"), "option side")
     underlying = str(field(d, "underlying"))
     try:
         contract = parse_option_symbol(symbol)
@@ -159,24 +146,6 @@ def parse_option_symbol_info(d: Mapping[str, Any]) -> OptionSymbol:
         leverage=dec(d.get("leverage", 0), "leverage"),
         expiry_ms=expiry,
     )
-
-
-@dataclass(frozen=True)
-class OptionUnderlying:
-    id: int
-    base_asset: str
-    quote_asset: str
-    underlying: str
-    settle_asset: str
-
-
-@dataclass(frozen=True)
-class OptionExchangeInfo:
-    timezone: str
-    server_time: int
-    contracts: tuple[OptionUnderlying, ...]
-    assets: tuple[str, ...]
-    symbols: tuple[OptionSymbol, ...]
 
 
 def parse_exchange_info(data: Any) -> OptionExchangeInfo:
@@ -201,27 +170,6 @@ def parse_exchange_info(data: Any) -> OptionExchangeInfo:
     )
 
 
-@dataclass(frozen=True)
-class OptionTicker:
-    """24-hour statistics of one series (`GET /api/v1/ticker`)."""
-
-    symbol: str
-    price_change: Decimal
-    price_change_percent: Decimal
-    last_price: Decimal
-    last_qty: Decimal
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    volume: Decimal
-    amount: Decimal | None  # the seed's example shows null
-    open_time: int
-    close_time: int
-    first_trade_id: int
-    trade_count: int
-    strike_price: Decimal
-
-
 def parse_ticker(d: Mapping[str, Any]) -> OptionTicker:
     return OptionTicker(
         symbol=str(field(d, "symbol")),
@@ -242,31 +190,6 @@ def parse_ticker(d: Mapping[str, Any]) -> OptionTicker:
     )
 
 
-@dataclass(frozen=True)
-class MarkPrice:
-    """The venue's mark, implied vols and greeks of one series (`GET /api/v1/mark`).
-
-    Greeks are in the venue's units (theta per day, vega per vol point, see `tui.domain.options.greeks`).
-    `mark_iv` is None: the seed publishes only bid and ask IV (use `mid_iv`).
-    """
-
-    symbol: str
-    mark_price: Decimal
-    bid_iv: Decimal
-    ask_iv: Decimal
-    delta: Decimal
-    theta: Decimal
-    gamma: Decimal
-    vega: Decimal
-    high_price_limit: Decimal
-    low_price_limit: Decimal
-    mark_iv: Decimal | None = None
-
-    @property
-    def mid_iv(self) -> Decimal:
-        return (self.bid_iv + self.ask_iv) / 2
-
-
 def parse_mark(d: Mapping[str, Any]) -> MarkPrice:
     return MarkPrice(
         symbol=str(field(d, "symbol")),
@@ -283,32 +206,9 @@ def parse_mark(d: Mapping[str, Any]) -> MarkPrice:
     )
 
 
-@dataclass(frozen=True)
-class OptionDepth:
-    """An order book snapshot: best first on both sides."""
-
-    bids: tuple[tuple[Decimal, Decimal], ...]
-    asks: tuple[tuple[Decimal, Decimal], ...]
-
-
 def parse_depth(data: Any) -> OptionDepth:
     d = as_dict(data, "depth")
     return OptionDepth(bids=levels(d.get("bids", []), "bids"), asks=levels(d.get("asks", []), "asks"))
-
-
-@dataclass(frozen=True)
-class OptionKline:
-    open_time: int
-    close_time: int
-    interval: str
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-    taker_volume: Decimal
-    taker_amount: Decimal
-    trade_count: int
 
 
 def parse_kline(d: Mapping[str, Any]) -> OptionKline:
@@ -327,22 +227,6 @@ def parse_kline(d: Mapping[str, Any]) -> OptionKline:
     )
 
 
-@dataclass(frozen=True)
-class OptionPublicTrade:
-    """One trade of the tape. `qty` and `quote_qty` are signed like `side` (-1 sell, 1 buy)."""
-
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    time: int
-    side: int
-    id: int | None = None  # not in the seed's example; kept when the venue sends it
-
-    @property
-    def is_buy(self) -> bool:
-        return self.side > 0
-
-
 def parse_public_trade(d: Mapping[str, Any]) -> OptionPublicTrade:
     return OptionPublicTrade(
         price=dec(field(d, "price"), "price"),
@@ -355,20 +239,6 @@ def parse_public_trade(d: Mapping[str, Any]) -> OptionPublicTrade:
 
 
 # -- account and trading -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptionAccount:
-    """One asset of the options account (`GET /api/v1/account`)."""
-
-    asset: str
-    equity: Decimal
-    available: Decimal
-    order_margin: Decimal
-    position_margin: Decimal
-    unrealized_pnl: Decimal
-    maint_margin: Decimal
-    balance: Decimal
 
 
 def parse_account(d: Mapping[str, Any]) -> OptionAccount:
@@ -384,29 +254,10 @@ def parse_account(d: Mapping[str, Any]) -> OptionAccount:
     )
 
 
-@dataclass(frozen=True)
-class OptionPosition:
-    """One open position (`GET /api/v1/position`). `quantity` is signed: negative is short."""
-
-    symbol: str
-    side: str  # "LONG" or "SHORT"
-    quantity: Decimal
-    reducible_qty: Decimal
-    entry_price: Decimal
-    mark_price: Decimal
-    mark_value: Decimal
-    unrealized_pnl: Decimal
-    ror: Decimal
-    strike_price: Decimal
-    expiry_ms: int
-    leverage: Decimal
-    auto_reduce_priority: int
-
-
 def parse_position(d: Mapping[str, Any]) -> OptionPosition:
     return OptionPosition(
         symbol=str(field(d, "symbol")),
-        side=str(field(d, "side")),
+        side=member(PositionSide, field(d, "side"), "position side"),
         quantity=dec(field(d, "quantity"), "quantity"),
         reducible_qty=dec(d.get("reducibleQty", 0), "reducibleQty"),
         entry_price=dec(field(d, "entryPrice"), "entryPrice"),
@@ -421,17 +272,6 @@ def parse_position(d: Mapping[str, Any]) -> OptionPosition:
     )
 
 
-@dataclass(frozen=True)
-class Bill:
-    """One ledger entry (`POST /api/v1/bill`): FEE, CONTRACT, TRANSFER, ... `amount` < 0 flows out."""
-
-    id: int
-    currency: str
-    amount: Decimal
-    type: str
-    create_time: int
-
-
 def parse_bill(d: Mapping[str, Any]) -> Bill:
     return Bill(
         id=as_int(field(d, "id"), "id"),
@@ -442,31 +282,6 @@ def parse_bill(d: Mapping[str, Any]) -> Bill:
     )
 
 
-@dataclass(frozen=True)
-class OptionOrder:
-    """An order as the venue reports it (place, cancel, query, open and history lists)."""
-
-    order_id: int
-    symbol: str
-    price: Decimal
-    quantity: Decimal
-    executed_qty: Decimal
-    fee: Decimal
-    side: str
-    type: str
-    time_in_force: str
-    create_time: int
-    status: str  # ACCEPTED, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED
-    avg_price: Decimal
-    source: str
-    reduce_only: bool
-    client_order_id: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in ("ACCEPTED", "PARTIALLY_FILLED")
-
-
 def parse_order(d: Mapping[str, Any]) -> OptionOrder:
     return OptionOrder(
         order_id=as_int(field(d, "id"), "id"),
@@ -475,66 +290,13 @@ def parse_order(d: Mapping[str, Any]) -> OptionOrder:
         quantity=dec(field(d, "quantity"), "quantity"),
         executed_qty=dec(d.get("executedQty", 0), "executedQty"),
         fee=dec(d.get("fee", 0), "fee"),
-        side=str(field(d, "side")),
-        type=str(field(d, "type")),
-        time_in_force=str(d.get("timeInForce") or ""),
+        side=member(OrderSide, field(d, "side"), "order side"),
+        type=member(OrderType, field(d, "type"), "order type"),
+        time_in_force=member(TimeInForce, d["timeInForce"], "timeInForce") if d.get("timeInForce") else None,
         create_time=as_int(d.get("createDate", 0), "createDate"),
-        status=str(field(d, "status")),
+        status=member(OrderStatus, field(d, "status"), "order status"),
         avg_price=dec(d.get("avgPrice") or 0, "avgPrice"),
         source=str(d.get("source") or ""),
         reduce_only=bool(d.get("reduceOnly", False)),
         client_order_id=str(d.get("clientOrderId") or ""),
     )
-
-
-@dataclass(frozen=True)
-class OptionOrderRequest:
-    """A new order, validated on construction; `params()` is what `POST /api/v1/order` sends.
-
-    LIMIT needs a price (and defaults to GTC); MARKET takes neither price nor timeInForce. Decimals
-    go out as plain strings (`Decimal("1E+1")` -> "10").
-    """
-
-    symbol: str
-    side: str
-    type: str
-    quantity: Decimal
-    price: Decimal | None = None
-    time_in_force: str | None = None
-    reduce_only: bool = False
-    client_order_id: str | None = None
-    response_type: str = "RESULT"
-
-    def __post_init__(self) -> None:
-        if not self.symbol:
-            raise ValueError("symbol is empty")
-        if self.side not in ORDER_SIDES:
-            raise ValueError(f"side must be BUY or SELL, not {self.side!r}")
-        if self.type not in ORDER_TYPES:
-            raise ValueError(f"type must be LIMIT or MARKET, not {self.type!r}")
-        if not isinstance(self.quantity, Decimal) or not self.quantity.is_finite() or self.quantity <= 0:
-            raise ValueError("quantity must be a positive Decimal")
-        if self.type == "LIMIT":
-            if not isinstance(self.price, Decimal) or not self.price.is_finite() or self.price <= 0:
-                raise ValueError("a LIMIT order needs a positive Decimal price")
-            if self.time_in_force is not None and self.time_in_force not in TIME_IN_FORCE:
-                raise ValueError(f"timeInForce must be one of {', '.join(TIME_IN_FORCE)}")
-        elif self.price is not None or self.time_in_force is not None:
-            raise ValueError("a MARKET order takes no price and no timeInForce")
-        if self.client_order_id is not None and not 0 < len(self.client_order_id) <= 36:
-            raise ValueError("clientOrderId must be 1 to 36 characters")
-        if self.response_type not in RESPONSE_TYPES:
-            raise ValueError("response_type must be ACK or RESULT")
-
-    def params(self) -> dict[str, str]:
-        p = {"symbol": self.symbol, "side": self.side, "type": self.type, "quantity": wire(self.quantity)}
-        if self.type == "LIMIT":
-            assert self.price is not None
-            p["price"] = wire(self.price)
-            p["timeInForce"] = self.time_in_force or "GTC"
-        if self.reduce_only:
-            p["reduceOnly"] = "true"
-        if self.client_order_id:
-            p["clientOrderId"] = self.client_order_id
-        p["newOrderRespType"] = self.response_type
-        return p

@@ -1,23 +1,34 @@
-"""Stream payloads of the options venue (seed 002) as frozen dataclasses with Decimal fields.
+"""Parsing of the options venue's stream payloads (seed 002) into the events of `tui.domain.options.events`.
 
-Market streams: `<symbol>@ticker` (24h stats with bid/ask IV and delta/theta/gamma/vega),
-`<symbol>@trade`, `<symbol>@kline_<interval>` (previous and current bar), `<symbol>@depth<N>`.
+Market streams: `<symbol>@ticker`, `<symbol>@trade`, `<symbol>@kline_<interval>`, `<symbol>@depth<N>`.
 User stream: ACCOUNT_UPDATE, ORDER_TRADE_UPDATE and `listenKeyExpired`. Unknown event types parse
-to None so a new venue event never breaks a feed.
+to None so a new venue event never breaks a feed; a known event with a field this client cannot
+read (an order status code it does not know included) is a `MalformedResponse`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+from tui.domain.options.events import (
+    ORDER_STATUS_BY_CODE,
+    AccountUpdate,
+    BalanceUpdate,
+    ListenKeyExpired,
+    MarketEvent,
+    OptionDepthEvent,
+    OptionKlineEvent,
+    OptionTickerEvent,
+    OptionTradeEvent,
+    OrderChange,
+    OrderTradeUpdate,
+    PositionUpdate,
+    StreamKline,
+    StreamTrade,
+    UserEvent,
+)
 from tui.exchange.options.codec import MalformedResponse, as_int, dec, field, levels
-
-# The seed shows ORDER_TRADE_UPDATE's `s` as a number without a table; this is the order of the
-# REST statuses (and what the simulator sends).
-ORDER_STATUS_BY_CODE = {0: "ACCEPTED", 1: "PARTIALLY_FILLED", 2: "FILLED", 3: "CANCELLED", 4: "REJECTED"}
 
 
 def _list(d: Mapping[str, Any], key: str) -> list[Any]:
@@ -30,31 +41,6 @@ def _list(d: Mapping[str, Any], key: str) -> list[Any]:
 
 
 # -- market streams ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptionTickerEvent:
-    """`<symbol>@ticker`: 24h statistics plus the venue's implied vols and greeks."""
-
-    symbol: str
-    event_time: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    last: Decimal
-    volume: Decimal
-    amount: Decimal
-    price_change_percent: Decimal
-    last_qty: Decimal
-    first_trade_id: int
-    last_trade_id: int
-    trade_count: int
-    bid_iv: Decimal
-    ask_iv: Decimal
-    delta: Decimal
-    theta: Decimal
-    gamma: Decimal
-    vega: Decimal
 
 
 def parse_ticker_event(d: Mapping[str, Any]) -> OptionTickerEvent:
@@ -81,26 +67,6 @@ def parse_ticker_event(d: Mapping[str, Any]) -> OptionTickerEvent:
     )
 
 
-@dataclass(frozen=True)
-class StreamTrade:
-    trade_id: int
-    price: Decimal
-    qty: Decimal  # signed like `side`
-    buy_order_id: int
-    sell_order_id: int
-    time: int
-    side: int  # -1 sell, 1 buy
-
-
-@dataclass(frozen=True)
-class OptionTradeEvent:
-    """`<symbol>@trade`: one or more trades."""
-
-    symbol: str
-    event_time: int
-    trades: tuple[StreamTrade, ...]
-
-
 def parse_trade_event(d: Mapping[str, Any]) -> OptionTradeEvent:
     trades = tuple(
         StreamTrade(
@@ -115,37 +81,6 @@ def parse_trade_event(d: Mapping[str, Any]) -> OptionTradeEvent:
         for t in _list(d, "t")
     )
     return OptionTradeEvent(symbol=str(field(d, "s")), event_time=as_int(field(d, "E"), "E"), trades=trades)
-
-
-@dataclass(frozen=True)
-class StreamKline:
-    open_time: int
-    interval: str
-    first_trade_id: int
-    last_trade_id: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-    trade_count: int
-    amount: Decimal
-    closed: bool
-    taker_volume: Decimal
-    taker_amount: Decimal
-
-
-@dataclass(frozen=True)
-class OptionKlineEvent:
-    """`<symbol>@kline_<interval>`: the previous bar and the current one (last)."""
-
-    symbol: str
-    event_time: int
-    bars: tuple[StreamKline, ...]
-
-    @property
-    def current(self) -> StreamKline | None:
-        return self.bars[-1] if self.bars else None
 
 
 def parse_kline_event(d: Mapping[str, Any]) -> OptionKlineEvent:
@@ -173,16 +108,6 @@ def parse_kline_event(d: Mapping[str, Any]) -> OptionKlineEvent:
     return OptionKlineEvent(symbol=str(field(d, "s")), event_time=as_int(field(d, "E"), "E"), bars=bars)
 
 
-@dataclass(frozen=True)
-class OptionDepthEvent:
-    """`<symbol>@depth<N>`: a snapshot of the top N levels (not a diff)."""
-
-    symbol: str
-    event_time: int
-    bids: tuple[tuple[Decimal, Decimal], ...]
-    asks: tuple[tuple[Decimal, Decimal], ...]
-
-
 def parse_depth_event(d: Mapping[str, Any]) -> OptionDepthEvent:
     return OptionDepthEvent(
         symbol=str(field(d, "s")),
@@ -192,7 +117,6 @@ def parse_depth_event(d: Mapping[str, Any]) -> OptionDepthEvent:
     )
 
 
-MarketEvent = OptionTickerEvent | OptionTradeEvent | OptionKlineEvent | OptionDepthEvent
 _MARKET_PARSERS: dict[str, Callable[[Mapping[str, Any]], MarketEvent]] = {
     "ticker": parse_ticker_event,
     "trade": parse_trade_event,
@@ -210,38 +134,6 @@ def parse_market_event(data: Any) -> MarketEvent | None:
 
 
 # -- user data stream --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BalanceUpdate:
-    """One `B` row of ACCOUNT_UPDATE."""
-
-    balance: Decimal
-    mark_value: Decimal  # m: value of the positions at mark
-    unrealized_pnl: Decimal  # u
-    unrealized_pnl_short: Decimal  # U: unrealized PnL of the short side
-    order_margin: Decimal  # o
-    position_margin: Decimal  # p
-    reduce_margin: Decimal  # r
-    maint_margin: Decimal  # M
-
-
-@dataclass(frozen=True)
-class PositionUpdate:
-    """One `P` row of ACCOUNT_UPDATE: the position's state after the change (0 when closed)."""
-
-    symbol: str
-    quantity: Decimal  # c: signed
-    reducible_qty: Decimal  # r
-    mark_value: Decimal  # p
-    entry_price: Decimal  # a
-
-
-@dataclass(frozen=True)
-class AccountUpdate:
-    event_time: int
-    balances: tuple[BalanceUpdate, ...]
-    positions: tuple[PositionUpdate, ...]  # empty when no position changed
 
 
 def parse_account_update(d: Mapping[str, Any]) -> AccountUpdate:
@@ -271,35 +163,11 @@ def parse_account_update(d: Mapping[str, Any]) -> AccountUpdate:
     return AccountUpdate(event_time=as_int(field(d, "E"), "E"), balances=balances, positions=positions)
 
 
-@dataclass(frozen=True)
-class OrderChange:
-    """One `o` row of ORDER_TRADE_UPDATE."""
-
-    order_id: int
-    symbol: str
-    client_order_id: str
-    quantity: Decimal
-    executed_qty: Decimal
-    executed_amount: Decimal
-    fee: Decimal
-    status_code: int
-    reduce_only: bool
-    trade_time: int
-    self_trade_prevention: int
-
-    @property
-    def status(self) -> str:
-        return ORDER_STATUS_BY_CODE.get(self.status_code, f"UNKNOWN({self.status_code})")
-
-    @property
-    def is_open(self) -> bool:
-        return self.status_code in (0, 1)
-
-
-@dataclass(frozen=True)
-class OrderTradeUpdate:
-    event_time: int
-    orders: tuple[OrderChange, ...]
+def _status_code(o: Mapping[str, Any]) -> int:
+    code = as_int(field(o, "s"), "s")
+    if code not in ORDER_STATUS_BY_CODE:
+        raise MalformedResponse(f"unknown order status code {code}")
+    return code
 
 
 def parse_order_trade_update(d: Mapping[str, Any]) -> OrderTradeUpdate:
@@ -312,7 +180,7 @@ def parse_order_trade_update(d: Mapping[str, Any]) -> OrderTradeUpdate:
             executed_qty=dec(o.get("e", 0), "e"),
             executed_amount=dec(o.get("ec", 0), "ec"),
             fee=dec(o.get("f", 0), "f"),
-            status_code=as_int(field(o, "s"), "s"),
+            status_code=_status_code(o),
             reduce_only=bool(o.get("r", False)),
             trade_time=as_int(o.get("T", 0), "T"),
             self_trade_prevention=as_int(o.get("stp", 0), "stp"),
@@ -320,14 +188,6 @@ def parse_order_trade_update(d: Mapping[str, Any]) -> OrderTradeUpdate:
         for o in _list(d, "o")
     )
     return OrderTradeUpdate(event_time=as_int(field(d, "E"), "E"), orders=orders)
-
-
-@dataclass(frozen=True)
-class ListenKeyExpired:
-    event_time: int
-
-
-UserEvent = AccountUpdate | OrderTradeUpdate | ListenKeyExpired
 
 
 def parse_user_event(data: Any) -> UserEvent | None:

@@ -1,88 +1,45 @@
-"""REST client of the European options venue (seed 002): `/api/v1/...` over one httpx.AsyncClient.
+"""REST client of the European options venue (seed 002): every `/api/v1/...` endpoint, typed.
+
+The public endpoints are `OptionsMarketData`'s (market_data.py); this module adds the SIGNED ones.
 
 Answers come in the envelope `{"code": 0, "msg": "success", "data": ...}`; the client returns the
-typed `data` and turns a non-zero `code` into `ExchangeError(code, msg, http status)` whatever the
-HTTP status was. SIGNED endpoints (USER_DATA, TRADE, USER_STREAM) carry every param in the query
-string, signed as the spot/futures REST rules say (`futures_export.signed_query`); the seed allows
-the query string for POST, PUT and DELETE too, which keeps the signed bytes and the sent bytes the
-same. `historicalTrades` (MARKET_DATA) sends the API key without a signature.
-
-Transport failures map to the shared error types: a refused connection is `NotConnected` (not
-executed), a timeout `RequestTimeout` and a connection lost mid-request `NotConnected(
-outcome_unknown=True)`: for an order the caller must look it up before trying again.
+typed `data`. Plumbing (signing, the envelope and HTTP error mapping, transport failures) is
+`tui.exchange.http.BinanceHttp`'s. SIGNED endpoints (USER_DATA, TRADE, USER_STREAM) carry every
+param in the query string; the seed allows the query string for POST, PUT and DELETE too, which
+keeps the signed bytes and the sent bytes the same. `historicalTrades` (MARKET_DATA) sends the API
+key without a signature. On a timeout or a connection lost mid-request the error has
+`outcome_unknown` set: for an order the caller must look it up before trying again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
-from tui.domain.money import wire
-from tui.exchange.errors import ExchangeError, NotConnected, RateLimited, RequestTimeout
+from tui.domain.options.account import Bill, OptionAccount, OptionPosition, TransferDirection
+from tui.domain.options.orders import OptionOrder, OptionOrderRequest
+from tui.exchange.clock import Clock
+from tui.exchange.http import Security
 from tui.exchange.options.codec import (
-    DECODER,
-    TRANSFER_TYPES,
-    Bill,
     MalformedResponse,
-    MarkPrice,
-    OptionAccount,
-    OptionDepth,
-    OptionExchangeInfo,
-    OptionKline,
-    OptionOrder,
-    OptionOrderRequest,
-    OptionPosition,
-    OptionPublicTrade,
-    OptionSymbol,
-    OptionTicker,
     as_dict,
     as_int,
     as_list,
-    dec,
     field,
     parse_account,
     parse_bill,
-    parse_depth,
-    parse_exchange_info,
-    parse_kline,
-    parse_mark,
-    parse_option_symbol_info,
     parse_order,
     parse_position,
-    parse_public_trade,
-    parse_ticker,
 )
-from tui.exchange.signing import Signer, check_read_only, signed_query
-
-API = "/api/v1"
-NONE, MARKET_DATA, SIGNED = "NONE", "MARKET_DATA", "SIGNED"
-_NO_DATA = object()
+from tui.exchange.options.market_data import OptionsMarketData
+from tui.exchange.signing import Signer
 
 
-class Clock(Protocol):
-    def now_ms(self) -> int: ...
-
-
-class _WallClock:
-    def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
-
-
-def _param(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return wire(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-class OptionsRestClient:
-    """Every seed 002 endpoint, typed. Close it with `aclose()` (or use `async with`)."""
+class OptionsRestClient(OptionsMarketData):
+    """Every seed 002 endpoint, typed: the market data plus account, trading and the user stream."""
 
     def __init__(
         self,
@@ -94,156 +51,14 @@ class OptionsRestClient:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.signer = signer
-        self.clock: Clock = clock or _WallClock()
-        self.recv_window = recv_window
-        self._timeout = timeout
-        self.used_weight_1m: int | None = None
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+        super().__init__(base_url, signer, clock=clock, recv_window=recv_window, timeout=timeout, transport=transport)
+        self.signer: Signer = signer
 
     def __repr__(self) -> str:
         return f"OptionsRestClient({self.base_url!r}, signer={self.signer!r})"
 
-    async def __aenter__(self) -> OptionsRestClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    @property
-    def closed(self) -> bool:
-        return self._http.is_closed
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    async def request(
-        self, method: str, path: str, params: Mapping[str, Any] | None = None, *, auth: str = NONE
-    ) -> Any:
-        """Send one request and return the envelope's `data` (None when there is none)."""
-        clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
-        what = f"{method} {path}"
-        check_read_only(self.signer, f"{method} {API}{path}")  # a read-only profile never trades
-        headers = {"Accept": "application/json"}
-        if auth != NONE:
-            headers["X-MBX-APIKEY"] = self.signer.api_key
-        if auth == SIGNED:
-            query = signed_query(clean, self.signer, self.clock.now_ms(), self.recv_window)
-            url = httpx.URL(API + path, query=query.encode("ascii"))
-            kwargs: dict[str, Any] = {}
-        else:
-            url = httpx.URL(API + path)
-            kwargs = {"params": clean} if clean else {}
-        try:
-            resp = await self._http.request(method, url, headers=headers, **kwargs)
-        except httpx.ConnectTimeout:
-            raise NotConnected(f"{what}: could not connect within {self._timeout:g} s") from None
-        except httpx.TimeoutException:
-            raise RequestTimeout(what, self._timeout) from None
-        except httpx.ConnectError as exc:
-            raise NotConnected(f"{what}: could not connect ({exc})") from None
-        except httpx.TransportError as exc:
-            raise NotConnected(f"{what} failed: {type(exc).__name__}", outcome_unknown=True) from None
-        return self._unwrap(what, resp)
-
-    def _unwrap(self, what: str, resp: httpx.Response) -> Any:
-        used = resp.headers.get("X-MBX-USED-WEIGHT-1M")
-        if used is not None:
-            with contextlib.suppress(ValueError):
-                self.used_weight_1m = int(used)
-        try:
-            body = DECODER.decode(resp.text)
-        except ValueError:
-            body = None
-        status = resp.status_code
-        code, msg = _code_msg(body)
-        if status in (418, 429):
-            raise RateLimited(
-                code if code is not None else -1003, msg or "Too many requests.", status, self._retry_after(resp)
-            )
-        if code is not None and code != 0:
-            # A 5xx means the venue may have executed the request anyway.
-            raise ExchangeError(code, msg, status, outcome_unknown=status >= 500)
-        if status >= 400 or code is None:
-            detail = f"HTTP {status} {resp.reason_phrase}".strip()
-            raise ExchangeError(
-                -1000 if status >= 400 else -1006,
-                f"{what}: {detail}" if status >= 400 else f"{what}: the answer has no code/msg envelope",
-                status,
-                outcome_unknown=status >= 500,
-            )
-        return body.get("data") if isinstance(body, dict) else None
-
-    def _retry_after(self, resp: httpx.Response) -> int | None:
-        value = resp.headers.get("Retry-After")
-        try:
-            return None if value is None else int(self.clock.now_ms() + float(value) * 1000)
-        except ValueError:
-            return None
-
-    async def _get(self, path: str, params: Mapping[str, Any] | None = None, auth: str = NONE) -> Any:
-        return await self.request("GET", path, params, auth=auth)
-
     async def _signed(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return await self.request(method, path, params, auth=SIGNED)
-
-    # -- market data (NONE) -------------------------------------------------------------------------
-
-    async def ping(self) -> None:
-        await self._get("/ping")
-
-    async def server_time(self) -> int:
-        return as_int(await self._get("/time"), "time")
-
-    async def option_info(self) -> tuple[OptionSymbol, ...]:
-        return as_list(await self._get("/optionInfo"), parse_option_symbol_info, "optionInfo")
-
-    async def exchange_info(self) -> OptionExchangeInfo:
-        return parse_exchange_info(await self._get("/exchangeInfo"))
-
-    async def index_price(self, underlying: str) -> Decimal:
-        data = as_dict(await self._get("/index", {"underlying": underlying}), "index")
-        return dec(field(data, "indexPrice"), "indexPrice")
-
-    async def tickers(self, symbol: str | None = None) -> tuple[OptionTicker, ...]:
-        return as_list(await self._get("/ticker", {"symbol": symbol}), parse_ticker, "ticker")
-
-    async def ticker(self, symbol: str) -> OptionTicker:
-        return _one(await self.tickers(symbol), symbol)
-
-    async def marks(self, symbol: str | None = None) -> tuple[MarkPrice, ...]:
-        return as_list(await self._get("/mark", {"symbol": symbol}), parse_mark, "mark")
-
-    async def mark(self, symbol: str) -> MarkPrice:
-        return _one(await self.marks(symbol), symbol)
-
-    async def depth(self, symbol: str, limit: int | None = None) -> OptionDepth:
-        return parse_depth(await self._get("/depth", {"symbol": symbol, "limit": limit}))
-
-    async def klines(
-        self,
-        symbol: str,
-        interval: str,
-        *,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        limit: int | None = None,
-    ) -> tuple[OptionKline, ...]:
-        params = {"symbol": symbol, "interval": interval, "startTime": start_time, "endTime": end_time, "limit": limit}
-        return as_list(await self._get("/klines", params), parse_kline, "klines")
-
-    async def trades(self, symbol: str, limit: int | None = None) -> tuple[OptionPublicTrade, ...]:
-        return as_list(await self._get("/trades", {"symbol": symbol, "limit": limit}), parse_public_trade, "trades")
-
-    async def historical_trades(
-        self, symbol: str, *, from_id: int | None = None, limit: int | None = None
-    ) -> tuple[OptionPublicTrade, ...]:
-        """MARKET_DATA: needs the API key (sent as `X-MBX-APIKEY`), no signature."""
-        data = await self._get("/historicalTrades", {"symbol": symbol, "fromId": from_id, "limit": limit}, MARKET_DATA)
-        return as_list(data, parse_public_trade, "historicalTrades")
+        return await self.request(method, path, params, security=Security.SIGNED)
 
     # -- account (USER_DATA) -----------------------------------------------------------------------
 
@@ -252,7 +67,7 @@ class OptionsRestClient:
 
     async def transfer(self, currency: str, direction: str, amount: Decimal) -> int:
         """Move `amount` between spot and options (`direction` IN to options, OUT to spot); the record id."""
-        if direction not in TRANSFER_TYPES:
+        if direction not in tuple(TransferDirection):
             raise ValueError("direction must be IN or OUT")
         if not isinstance(amount, Decimal) or amount <= 0:
             raise ValueError("amount must be a positive Decimal")
@@ -343,22 +158,6 @@ class OptionsRestClient:
 
     async def close_listen_key(self, listen_key: str) -> None:
         await self._signed("DELETE", "/userDataStream", {"listenKey": listen_key})
-
-
-def _code_msg(body: Any) -> tuple[int | None, str]:
-    if isinstance(body, dict) and "code" in body:
-        try:
-            return int(body["code"]), str(body.get("msg", ""))
-        except (TypeError, ValueError):
-            return None, ""
-    return None, ""
-
-
-def _one(items: tuple[Any, ...], symbol: str) -> Any:
-    for item in items:
-        if item.symbol == symbol:
-            return item
-    raise MalformedResponse(f"no entry for {symbol}")
 
 
 def _order_ref(symbol: str, order_id: int | None, client_order_id: str | None) -> dict[str, Any]:

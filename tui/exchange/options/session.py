@@ -21,10 +21,10 @@ from typing import Any
 
 import httpx
 
-from tui.exchange.clock import ServerClock
+from tui.domain.options.orders import OptionOrder, OptionOrderRequest
+from tui.exchange.clock import Clock, ServerClock
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import OptionOrder, OptionOrderRequest
-from tui.exchange.options.rest import Clock, OptionsRestClient
+from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.options.streams import OptionsStreamClient
 from tui.exchange.options.user_stream import KEEPALIVE_INTERVAL, OptionsUserStream
 from tui.exchange.signing import Signer

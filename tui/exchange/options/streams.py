@@ -22,8 +22,9 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
+from tui.domain.options.events import MarketEvent
 from tui.exchange.options.codec import DECODER, MalformedResponse
-from tui.exchange.options.events import MarketEvent, parse_market_event
+from tui.exchange.options.events import parse_market_event
 from tui.exchange.streams import RECONNECTED, StatusCallback, StreamClient
 
 log = logging.getLogger(__name__)

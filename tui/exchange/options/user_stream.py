@@ -31,9 +31,12 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from tui.domain.options.account import OptionAccount, OptionPosition
+from tui.domain.options.events import AccountUpdate, ListenKeyExpired, OrderTradeUpdate
+from tui.domain.options.orders import OptionOrder
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import DECODER, MalformedResponse, OptionAccount, OptionOrder, OptionPosition
-from tui.exchange.options.events import AccountUpdate, ListenKeyExpired, OrderTradeUpdate, parse_user_event
+from tui.exchange.options.codec import DECODER, MalformedResponse
+from tui.exchange.options.events import parse_user_event
 from tui.exchange.options.rest import OptionsRestClient
 from tui.exchange.options.streams import FrameError, binary_switch, decode_frame
 from tui.exchange.streams import StatusCallback

@@ -21,7 +21,8 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.futures.exports import ExportJob
 from tui.exchange.errors import ExchangeError
-from tui.exchange.futures.jobs import JobChange, JobManager
+from tui.exchange.futures.job_list import JobChange
+from tui.exchange.futures.jobs import JobManager
 from tui.screens.common.confirm import ConfirmScreen
 from tui.widgets.exports.jobs import ExportJobsTable
 

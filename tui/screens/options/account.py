@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui.domain.money import to_decimal
-from tui.exchange.options.codec import Bill
+from tui.domain.options.account import Bill
 
 
 class TransferScreen(ModalScreen[tuple[str, Decimal] | None]):

@@ -16,8 +16,9 @@ from textual.widgets import Footer, Static
 
 from tui.domain.money import fmt
 from tui.domain.options.chain import OptionChain, OptionsBook
+from tui.domain.options.market import OptionSymbol
+from tui.domain.options.orders import OptionOrderRequest
 from tui.exchange.errors import ExchangeError
-from tui.exchange.options.codec import OptionOrderRequest, OptionSymbol
 from tui.exchange.options.session import OptionsSession
 from tui.feeds.options import OptionsAccountFeed, OptionsChainFeed
 from tui.messages import ConnectionStatus, OptionChainUpdated, OptionOrderDone, OptionsBookUpdated

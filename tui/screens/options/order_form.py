@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui.domain.money import fmt
 from tui.domain.options.chain import OptionQuote
 from tui.domain.options.order_entry import parse_option_entry
-from tui.exchange.options.codec import OptionOrderRequest
+from tui.domain.options.orders import OptionOrderRequest
 from tui.screens.common.confirm import ConfirmScreen
 
 
