@@ -243,3 +243,17 @@ def test_prevented_matches_are_kept(engine: Engine) -> None:
     found = engine.prevented_matches("a", S, order_id=taker.order.order_id)
     assert len(found) == 1 and found[0].maker_order_id == maker.order.order_id
     assert engine.prevented_matches("a", S, prevented_match_id=found[0].match_id) == found
+
+
+def test_a_stop_leg_that_fires_while_its_partner_fills_in_the_same_pass_expires(engine: Engine) -> None:
+    # One trade at 59000 fires two waiting orders, oldest first: c's take-profit BUY, which buys the
+    # OCO's limit leg at 61000, and the OCO's stop leg. Filling the limit leg expires the stop leg,
+    # which the trigger pass had already taken off the waiting list: it must expire, not crash.
+    engine.open_account("c", BIG)
+    taker = engine.place_order("c", S, "BUY", "TAKE_PROFIT", quantity=D("0.01"), stop_price=D("59000")).order
+    legs = {leg.type: leg for leg in sell_oco(engine)}
+    trade_at(engine, "59000")
+    assert engine.get_order("c", S, order_id=taker.order_id).status == "FILLED"
+    assert engine.get_order("a", S, order_id=legs["LIMIT_MAKER"].order_id).status == "FILLED"
+    assert engine.get_order("a", S, order_id=legs["STOP_LOSS_LIMIT"].order_id).status == "EXPIRED"
+    assert engine.open_orders("a", S) == []

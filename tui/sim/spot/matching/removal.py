@@ -34,7 +34,9 @@ def remove_order(
     if order.list_waiting:
         order.list_waiting = False
     elif order.pending:
-        book.stops.remove(order)
+        # A stop that fired in this trigger pass is already off the waiting list, not yet working.
+        if order in book.stops:
+            book.stops.remove(order)
     else:
         side = book.side(order.side)
         side.levels[order.price].remove(order)
