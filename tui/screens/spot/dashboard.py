@@ -15,6 +15,7 @@ from textual.widgets import Footer
 from textual.worker import Worker
 
 from tui.domain.spot.list_entry import describe_list
+from tui.domain.spot.order_descriptions import describe_request, describe_sor_result, describe_sor_route
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import (
     CommissionRates,
@@ -51,13 +52,7 @@ from tui.screens.options.desk import OptionsScreen
 from tui.screens.spot.amend import AmendScreen
 from tui.screens.spot.history import HistoryScreen
 from tui.screens.spot.list_form import ListFormScreen
-from tui.screens.spot.order_form import (
-    OrderFormContext,
-    OrderFormScreen,
-    describe_request,
-    describe_sor_result,
-    describe_sor_route,
-)
+from tui.screens.spot.order_form import OrderFormContext, OrderFormScreen
 from tui.screens.spot.symbol_picker import SymbolPicker
 from tui.widgets.common.header_bar import HeaderBar
 from tui.widgets.common.status_bar import Gauge, StatusBar, StatusSnapshot
