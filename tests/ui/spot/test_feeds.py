@@ -13,7 +13,7 @@ from tui.exchange.endpoints import Endpoints
 from tui.exchange.signing import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.feeds.spot import AccountFeed
-from tui.messages import ConnectionStatus, OrdersUpdated, TradesUpdated
+from tui.messages import BookUpdated, ConnectionStatus, KlinesUpdated, OrdersUpdated, TradesUpdated
 from tui.widgets.spot.trades_tape import TradesTape
 
 
@@ -55,6 +55,16 @@ async def test_account_feed_survives_drops_during_its_reload(sim, tmp_path: Path
     finally:
         task.cancel()
         await session.close()
+
+
+def test_a_snapshot_replaces_only_an_older_snapshot_of_the_same_thing() -> None:
+    book = BookUpdated("BTCUSDT", (), (), 1, "live", 0)
+    assert book.can_replace(BookUpdated("BTCUSDT", (), (), 2, "live", 0))
+    assert not book.can_replace(BookUpdated("ETHUSDT", (), (), 2, "live", 0))
+    assert not book.can_replace(TradesUpdated("BTCUSDT", ()))
+    assert not KlinesUpdated("BTCUSDT", "1m", ()).can_replace(KlinesUpdated("BTCUSDT", "5m", ()))
+    # A state change is an event, not a snapshot: every one of them must be seen.
+    assert not ConnectionStatus("book", "stale").can_replace(ConnectionStatus("book", "live"))
 
 
 async def test_a_burst_of_tape_snapshots_is_handled_once_with_the_latest(make_trading_app) -> None:  # type: ignore[no-untyped-def]
