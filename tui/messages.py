@@ -1,4 +1,10 @@
-"""App-wide messages. Each carries an immutable snapshot, never a shared mutable structure."""
+"""App-wide messages. Each carries an immutable snapshot, never a shared mutable structure.
+
+High-rate snapshots (book, trades, klines, ticker, option chain, options book, export jobs) say
+`can_replace`: each carries the whole latest state of one thing, so when the next one for the same
+thing is already waiting in a queue, Textual drops the older and handles only the newer. A burst
+then costs one redraw, not one per message.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tui.domain.futures.exports import ExportJob
 from tui.domain.options.chain import OptionChain, OptionsBook
 from tui.domain.order_book import Level
 from tui.domain.spot.account import Balance, CommissionRates
@@ -24,11 +31,17 @@ class BookUpdated(Message):
     state: str  # "live", "syncing", ...
     resyncs: int
 
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BookUpdated) and message.symbol == self.symbol
+
 
 @dataclass
 class TradesUpdated(Message):
     symbol: str
     trades: tuple[Trade, ...]  # newest first
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TradesUpdated) and message.symbol == self.symbol
 
 
 @dataclass
@@ -37,10 +50,18 @@ class KlinesUpdated(Message):
     interval: str
     klines: tuple[Kline, ...]  # oldest first
 
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, KlinesUpdated) and message.symbol == self.symbol and message.interval == self.interval
+        )
+
 
 @dataclass
 class TickerUpdated(Message):
     ticker: Ticker24h
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TickerUpdated) and message.ticker.symbol == self.ticker.symbol
 
 
 @dataclass
@@ -89,10 +110,20 @@ class SessionReady(Message):
 class OptionChainUpdated(Message):
     chain: OptionChain
 
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, OptionChainUpdated)
+            and message.chain.underlying == self.chain.underlying
+            and message.chain.expiry == self.chain.expiry
+        )
+
 
 @dataclass
 class OptionsBookUpdated(Message):
     book: OptionsBook
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, OptionsBookUpdated)
 
 
 @dataclass
@@ -102,3 +133,13 @@ class OptionOrderDone(Message):
     ok: bool
     text: str
     code: int = 0
+
+
+@dataclass
+class ExportJobsChanged(Message):
+    """The futures export jobs, all of them, after a change (one was added, advanced or removed)."""
+
+    jobs: tuple[ExportJob, ...]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ExportJobsChanged)

@@ -14,6 +14,7 @@ from tui.desks.desk import EXPIRED, SpotDesk
 from tui.desks.resolve import resolve_unknown_order
 from tui.domain.spot.account import OrderCommissionRates
 from tui.domain.spot.filters import SymbolRules
+from tui.domain.spot.order_descriptions import describe_request, describe_sor_result, describe_sor_route
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import (
     Order,
@@ -26,7 +27,6 @@ from tui.domain.spot.orders import (
 )
 from tui.exchange.errors import ExchangeError
 from tui.screens.common.confirm import ConfirmScreen
-from tui.screens.spot.order_form import describe_request, describe_sor_result, describe_sor_route
 
 CANCEL_REJECTED = -2011  # "Unknown order sent.": the order is no longer open (or never was)
 

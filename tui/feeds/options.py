@@ -4,8 +4,8 @@ Chain: the series of one underlying and expiry, with live IVs and greeks from `<
 marks and price limits from `/api/v1/mark` every `MARK_POLL_S`, and each contract cross-checked
 against a local Black-Scholes (`tui.domain.options.portfolio.cross_check`). Account: a `Reconciled`
 snapshot replaces everything; each later user event triggers one coalesced REST refresh of
-accounts, positions and open orders (so nothing the stream left out goes stale). Both publish at
-most `PUBLISH_HZ` times a second.
+accounts, positions and open orders (so nothing the stream left out goes stale). Both publish
+through a `Coalescer`, at most `PUBLISH_HZ` times a second.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-
-from textual.message import Message
 
 from tui.domain.options.account import OptionAccount, OptionPosition
 from tui.domain.options.chain import (
@@ -38,13 +36,12 @@ from tui.exchange.errors import ExchangeError
 from tui.exchange.options.session import OptionsSession
 from tui.exchange.options.streams import ticker_stream
 from tui.exchange.options.user_stream import Reconciled
+from tui.feeds.coalesce import Coalescer, Post
 from tui.messages import ConnectionStatus, OptionChainUpdated, OptionsBookUpdated
 
 log = logging.getLogger(__name__)
 
-PUBLISH_HZ = 10
 MARK_POLL_S = 1.0
-Post = Callable[[Message], object]
 
 
 def _now_ms() -> int:
@@ -74,22 +71,22 @@ class OptionsChainFeed:
         }
         self.index: Decimal | None = None
         self.all_marks: dict[str, MarkPrice] = {}  # every series, for portfolio greeks across expiries
-        self._dirty = True
+        self.changes = Coalescer(self.publish)
+        self.changes.mark("chain")
 
     async def run(self) -> None:
-        publisher = asyncio.create_task(self._publish_loop())
-        poller = asyncio.create_task(self._poll_marks())
-        client = self.session.market_streams([ticker_stream(s) for s in self.series], on_status=self._status)
-        try:
-            async for _stream, event in client.events():
-                if isinstance(event, OptionTickerEvent) and event.symbol in self.quotes:
-                    self._apply_ticker(event)
-        finally:
-            await client.close()
-            for task in (publisher, poller):
-                task.cancel()
+        async with self.changes.running():
+            poller = asyncio.create_task(self._poll_marks())
+            client = self.session.market_streams([ticker_stream(s) for s in self.series], on_status=self._status)
+            try:
+                async for _stream, event in client.events():
+                    if isinstance(event, OptionTickerEvent) and event.symbol in self.quotes:
+                        self._apply_ticker(event)
+            finally:
+                await client.close()
+                poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await poller
 
     def _status(self, state: str, detail: str = "") -> None:
         self.post(ConnectionStatus("options-market", state, detail))
@@ -100,7 +97,7 @@ class OptionsChainFeed:
             old.symbol, old.mark, event.bid_iv, event.ask_iv, event.delta, event.gamma, event.theta, event.vega,
             event.last, event.volume, old.low_limit, old.high_limit, old.min_qty, old.unit, old.mismatched,
         )  # fmt: skip
-        self._dirty = True
+        self.changes.mark("chain")
 
     def _apply_mark(self, mark: MarkPrice, index_before: Decimal | None = None) -> None:
         """A mark poll: its mark, IVs and greeks are one consistent set, so the cross-check runs on
@@ -117,7 +114,7 @@ class OptionsChainFeed:
             old.symbol, mark.mark_price, mark.bid_iv, mark.ask_iv, mark.delta, mark.gamma, mark.theta, mark.vega,
             old.last, old.volume, mark.low_price_limit, mark.high_price_limit, old.min_qty, old.unit, mismatched,
         )  # fmt: skip
-        self._dirty = True
+        self.changes.mark("chain")
 
     async def _poll_marks(self) -> None:
         while True:
@@ -138,12 +135,10 @@ class OptionsChainFeed:
                 self._status("error", "mark poll failed; see the log")
             await asyncio.sleep(MARK_POLL_S)
 
-    async def _publish_loop(self) -> None:
-        while True:
-            await asyncio.sleep(1 / PUBLISH_HZ)
-            if self._dirty:
-                self._dirty = False
-                self.post(OptionChainUpdated(self.snapshot()))
+    def publish(self) -> None:
+        """Post the chain if any quote (or the index) changed since the last call."""
+        if self.changes.take():
+            self.post(OptionChainUpdated(self.snapshot()))
 
     def snapshot(self) -> OptionChain:
         strikes: dict[Decimal, dict[str, OptionQuote]] = {}
@@ -189,23 +184,25 @@ class OptionsAccountFeed:
         self.positions: tuple[OptionPosition, ...] = ()
         self.orders: dict[int, OptionOrder] = {}
         self._refresh = asyncio.Event()
-        self._dirty = True
+        # Once a second even without events: portfolio greeks move with the marks.
+        self.changes = Coalescer(self.publish, heartbeat_s=1.0)
+        self.changes.mark("account")
 
     async def run(self) -> None:
-        tasks = [asyncio.create_task(self._publish_loop()), asyncio.create_task(self._refresh_loop())]
-        try:
-            async for event in self.session.user:
-                if isinstance(event, Reconciled):
-                    self.accounts, self.positions = event.accounts, event.positions
-                    self.orders = {o.order_id: o for o in event.open_orders if o.is_open}
-                    self._dirty = True
-                else:
-                    self._refresh.set()  # one coalesced REST refresh for any burst of events
-        finally:
-            for task in tasks:
-                task.cancel()
+        async with self.changes.running():
+            refresher = asyncio.create_task(self._refresh_loop())
+            try:
+                async for event in self.session.user:
+                    if isinstance(event, Reconciled):
+                        self.accounts, self.positions = event.accounts, event.positions
+                        self.orders = {o.order_id: o for o in event.open_orders if o.is_open}
+                        self.changes.mark("account")
+                    else:
+                        self._refresh.set()  # one coalesced REST refresh for any burst of events
+            finally:
+                refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await refresher
 
     def request_refresh(self) -> None:
         self._refresh.set()
@@ -228,21 +225,17 @@ class OptionsAccountFeed:
                     for order in await rest.open_orders(symbol):
                         orders[order.order_id] = order
                 self.orders = orders
-                self._dirty = True
+                self.changes.mark("account")
             except ExchangeError as exc:
                 log.warning("options account refresh failed: %s", exc)
                 self.post(ConnectionStatus("options-account", "stale", str(exc)))
                 await asyncio.sleep(1)
                 self._refresh.set()
 
-    async def _publish_loop(self) -> None:
-        ticks = 0
-        while True:
-            await asyncio.sleep(1 / PUBLISH_HZ)
-            ticks += 1
-            if self._dirty or ticks % PUBLISH_HZ == 0:  # once a second anyway: greeks move with marks
-                self._dirty = False
-                self.post(OptionsBookUpdated(self.snapshot()))
+    def publish(self) -> None:
+        """Post the book if the account changed since the last call, or a heartbeat went by."""
+        if self.changes.take():
+            self.post(OptionsBookUpdated(self.snapshot()))
 
     def snapshot(self) -> OptionsBook:
         holdings = [Holding(p.symbol, p.quantity, self.units.get(p.symbol, Decimal(1))) for p in self.positions]

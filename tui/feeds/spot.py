@@ -1,19 +1,15 @@
-"""The one bridge from exchange to UI: feeds turn stream events into coalesced snapshot messages.
+"""The spot dashboard's feeds: market data of one symbol, and the account's orders and balances.
 
-A feed keeps the latest state itself and publishes it at a bounded rate (`PUBLISH_HZ`), so a burst
-of thousands of depth frames costs the UI a handful of redraws, and old states are replaced rather
-than queued. Feeds run as workers of the dashboard screen; they never touch widgets.
+Each keeps the latest state itself and publishes it through a `Coalescer` (at most `PUBLISH_HZ`
+times a second), so a burst of thousands of depth frames costs the UI a handful of redraws. Feeds
+run as workers of the dashboard screen; they never touch widgets.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable
-
-from textual.message import Message
 
 from tui.domain.spot.account import Balance, CommissionRates
 from tui.domain.spot.market import Kline, Ticker24h, Trade
@@ -23,6 +19,7 @@ from tui.exchange.spot.codec.market import kline_from_stream, ticker_from_stream
 from tui.exchange.spot.events import BalanceDelta, BalancesUpdate, OrderUpdate, SessionReconnected
 from tui.exchange.spot.session import Session
 from tui.exchange.streams import RECONNECTED, StreamClient
+from tui.feeds.coalesce import Coalescer, Post
 from tui.messages import (
     BalancesUpdated,
     BookUpdated,
@@ -35,12 +32,9 @@ from tui.messages import (
 
 log = logging.getLogger(__name__)
 
-PUBLISH_HZ = 10
 BOOK_DEPTH = 40
 TAPE_LENGTH = 60
 KLINE_COUNT = 240
-
-Post = Callable[[Message], object]
 
 
 class MarketFeed:
@@ -55,7 +49,7 @@ class MarketFeed:
         self.trades: deque[Trade] = deque(maxlen=TAPE_LENGTH)
         self.klines: dict[int, Kline] = {}
         self.frames = 0
-        self._dirty: set[str] = set()
+        self.changes = Coalescer(self.publish)
         self._ticker: Ticker24h | None = None
         self._book_state = ""
         self._client: StreamClient | None = None
@@ -66,28 +60,27 @@ class MarketFeed:
         return [f"{s}@depth@100ms", f"{s}@trade", f"{s}@kline_{self.interval}", f"{s}@ticker"]
 
     async def run(self) -> None:
-        publisher = asyncio.create_task(self._publish_loop())
-        try:
-            await self._load_klines()
-            client = self._client = self.session.market_streams(
-                self.streams, name="market", on_reconnect=self._on_reconnect
-            )
+        async with self.changes.running():
             try:
-                async for stream, data in client:
-                    if stream == RECONNECTED:
-                        continue  # on_reconnect already reset the book
-                    self.frames += 1
-                    try:
-                        await self._handle(stream, data)
-                    except (ValueError, KeyError, TypeError) as exc:
-                        log.warning("skipping malformed %s frame: %s", stream, exc)
+                await self._load_klines()
+                self._client = self.session.market_streams(self.streams, name="market", on_reconnect=self._on_reconnect)
+                await self._consume(self._client)
             finally:
-                await client.close()
+                await self.book.close()  # stops a snapshot fetch still retrying for this feed
+
+    async def _consume(self, client: StreamClient) -> None:
+        """Apply every frame of the combined stream until it ends, then close it."""
+        try:
+            async for stream, data in client:
+                if stream == RECONNECTED:
+                    continue  # on_reconnect already reset the book
+                self.frames += 1
+                try:
+                    await self._handle(stream, data)
+                except (ValueError, KeyError, TypeError) as exc:
+                    log.warning("skipping malformed %s frame: %s", stream, exc)
         finally:
-            await self.book.close()  # stops a snapshot fetch still retrying for this feed
-            publisher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await publisher
+            await client.close()
 
     async def _load_klines(self) -> None:
         try:
@@ -96,12 +89,12 @@ class MarketFeed:
             log.warning("klines for %s unavailable: %s", self.symbol, exc)
             return
         self.klines = {k.open_time: k for k in klines}
-        self._dirty.add("klines")
+        self.changes.mark("klines")
 
     def _on_reconnect(self) -> None:
         # A new connection starts a new diff sequence: nothing of the old book may survive it.
         self.book.on_reconnect()
-        self._dirty.add("book")
+        self.changes.mark("book")
 
     async def _handle(self, stream: str, data: dict) -> None:
         if "@" not in stream:
@@ -109,24 +102,19 @@ class MarketFeed:
         kind = stream.split("@", 1)[1]
         if kind.startswith("depth"):
             await self.book.on_diff(data)
-            self._dirty.add("book")
+            self.changes.mark("book")
         elif kind == "trade":
             self.trades.appendleft(trade_from_stream(data))
-            self._dirty.add("trades")
+            self.changes.mark("trades")
         elif kind.startswith("kline_"):
             kline = kline_from_stream(data)
             self.klines[kline.open_time] = kline
             if len(self.klines) > KLINE_COUNT:
                 del self.klines[min(self.klines)]
-            self._dirty.add("klines")
+            self.changes.mark("klines")
         elif kind == "ticker":
             self._ticker = ticker_from_stream(data)
-            self._dirty.add("ticker")
-
-    async def _publish_loop(self) -> None:
-        while True:
-            await asyncio.sleep(1 / PUBLISH_HZ)
-            self.publish()
+            self.changes.mark("ticker")
 
     @property
     def book_state(self) -> str:
@@ -140,7 +128,7 @@ class MarketFeed:
 
     def publish(self) -> None:
         """Post one message per kind of state that changed since the last call."""
-        dirty, self._dirty = self._dirty, set()
+        dirty = set(self.changes.take())
         state = self.book_state
         if state != self._book_state:
             self._book_state = state
@@ -175,20 +163,15 @@ class AccountFeed:
         self.balances: dict[str, Balance] = {}
         self.commission: CommissionRates | None = None
         self._closed: set[int] = set()
-        self._dirty = False
+        self.changes = Coalescer(self.publish)
 
     async def run(self) -> None:
-        publisher = asyncio.create_task(self._publish_loop())
-        try:
+        async with self.changes.running():
             await self.reload_until_done()
             async for event in self.session.user_events():
                 self.apply(event)
                 if isinstance(event, SessionReconnected):
                     await self.reload_until_done()
-        finally:
-            publisher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await publisher
 
     async def reload_until_done(self) -> None:
         """Reload, retrying with backoff: a failed reload must not end the feed (the session
@@ -212,7 +195,7 @@ class AccountFeed:
         self.orders = {o.order_id: o for o in orders}
         self.balances = {b.asset: b for b in account.balances}
         self.commission = account.commission
-        self._dirty = True
+        self.changes.mark("account")
         self.publish()
 
     def apply(self, event: object) -> None:
@@ -236,7 +219,7 @@ class AccountFeed:
             return
         else:
             return
-        self._dirty = True
+        self.changes.mark("account")
 
     def track(self, order: Order) -> None:
         """Record an order we just placed (the response may beat its executionReport)."""
@@ -244,20 +227,15 @@ class AccountFeed:
             return
         if order.order_id not in self.orders and order.is_open:
             self.orders[order.order_id] = order
-            self._dirty = True
+            self.changes.mark("account")
         elif not order.is_open:
             self.orders.pop(order.order_id, None)
             self._closed.add(order.order_id)
-            self._dirty = True
-
-    async def _publish_loop(self) -> None:
-        while True:
-            await asyncio.sleep(1 / PUBLISH_HZ)
-            self.publish()
+            self.changes.mark("account")
 
     def publish(self) -> None:
-        if not self._dirty:
+        """Post the orders and balances if anything changed since the last call."""
+        if not self.changes.take():
             return
-        self._dirty = False
         self.post(OrdersUpdated(tuple(self.orders.values())))
         self.post(BalancesUpdated(tuple(self.balances.values()), self.commission))

@@ -7,6 +7,9 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from tests.ui.conftest import wait_until
+from tui.domain.futures.exports import ExportJob
+from tui.exchange.futures.jobs import JobChange
+from tui.messages import ExportJobsChanged
 from tui.screens.common.confirm import ConfirmScreen
 from tui.screens.exports.csv_table import CsvTableScreen
 from tui.screens.exports.jobs import ExportScreen, parse_range
@@ -100,3 +103,30 @@ async def test_jobs_survive_a_restart(make_trading_app, sim) -> None:  # type: i
             what="resumed job downloaded",
         )
         assert len(sim.futures.jobs.all()) == 1  # resumed, not requested again
+
+
+async def test_a_burst_of_job_changes_is_handled_once_with_the_latest(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    handled: dict[int, ExportJobsChanged] = {}  # by identity: the message bubbles screen -> app
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, ExportJobsChanged):
+            handled[id(message)] = message
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        screen = await _open_export(pilot, app)
+        feed = screen.jobs_feed
+        await wait_until(pilot, lambda: handled, what="the feed's first list")
+        await pilot.pause(0.2)
+        handled.clear()
+        # The manager's changes reach the queue faster than the screen handles them: the feed
+        # publishes after each one (no await in between), as it would under a slow screen.
+        lists = []
+        for n in range(1, 31):
+            job = ExportJob(f"job-{n}", "orders", 0, 86_400_000, n, "failed", error=f"attempt {n}")
+            lists.append((job,))
+            feed.on_change(JobChange(job, (job,)))
+            feed.publish()
+        await pilot.pause(0.2)
+        assert [m.jobs for m in handled.values()] == [lists[-1]]
+        assert list(screen.query_one(ExportJobsTable).jobs) == ["job-30"]

@@ -129,7 +129,7 @@ async def test_stream_drop_marks_the_book_stale_then_resyncs_with_no_stale_level
 
 
 async def test_book_redraws_are_coalesced_not_one_per_frame(make_trading_app, sim) -> None:  # type: ignore[no-untyped-def]
-    from tui.feeds.spot import PUBLISH_HZ
+    from tui.feeds.coalesce import PUBLISH_HZ
     from tui.messages import BookUpdated
 
     posted: dict[int, BookUpdated] = {}  # by identity: a message bubbling screen -> app is seen twice

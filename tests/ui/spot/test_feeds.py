@@ -1,4 +1,5 @@
-"""Feeds against the real simulator, without the app: what they publish and how they survive drops."""
+"""Feeds against the real simulator: what they publish, how they survive drops, and how a burst of
+their messages collapses in the dashboard's queue."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import asyncio
 from decimal import Decimal
 from pathlib import Path
 
+from tests.ui.spot.test_dashboard import _ready
+from tui.domain.spot.market import Trade
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.exchange.endpoints import Endpoints
 from tui.exchange.key_files import load_demo_signer
 from tui.exchange.spot.session import Session
 from tui.feeds.spot import AccountFeed
-from tui.messages import ConnectionStatus, OrdersUpdated
+from tui.messages import BookUpdated, ConnectionStatus, KlinesUpdated, OrdersUpdated, TradesUpdated
+from tui.widgets.spot.trades_tape import TradesTape
 
 
 async def _until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -52,3 +56,39 @@ async def test_account_feed_survives_drops_during_its_reload(sim, tmp_path: Path
     finally:
         task.cancel()
         await session.close()
+
+
+def test_a_snapshot_replaces_only_an_older_snapshot_of_the_same_thing() -> None:
+    book = BookUpdated("BTCUSDT", (), (), 1, "live", 0)
+    assert book.can_replace(BookUpdated("BTCUSDT", (), (), 2, "live", 0))
+    assert not book.can_replace(BookUpdated("ETHUSDT", (), (), 2, "live", 0))
+    assert not book.can_replace(TradesUpdated("BTCUSDT", ()))
+    assert not KlinesUpdated("BTCUSDT", "1m", ()).can_replace(KlinesUpdated("BTCUSDT", "5m", ()))
+    # A state change is an event, not a snapshot: every one of them must be seen.
+    assert not ConnectionStatus("book", "stale").can_replace(ConnectionStatus("book", "live"))
+
+
+async def test_a_burst_of_tape_snapshots_is_handled_once_with_the_latest(make_trading_app) -> None:  # type: ignore[no-untyped-def]
+    burst_ids = set(range(10**12, 10**12 + 30))  # far from the simulator's trade ids
+    handled: dict[int, TradesUpdated] = {}  # by identity: the message bubbles dashboard -> app
+
+    def hook(message) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(message, TradesUpdated) and message.trades and message.trades[0].trade_id in burst_ids:
+            handled[id(message)] = message
+
+    app = make_trading_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await _ready(pilot, app)
+        feed = app.dashboard.market_feed
+        # Prints arrive faster than the dashboard handles them: the feed publishes after each one
+        # (no await in between), as it would while the screen is busy redrawing.
+        last = None
+        for trade_id in sorted(burst_ids):
+            feed.trades.appendleft(Trade(trade_id, Decimal("50000"), Decimal("0.001"), 0, False))
+            feed.changes.mark("trades")
+            feed.publish()
+            last = tuple(feed.trades)
+        await pilot.pause(0.3)
+        tape = app.dashboard.query_one(TradesTape)
+        assert [m.trades for m in handled.values()] == [last]
+        assert max(burst_ids) in {t.trade_id for t in tape.trades}  # later real prints may sit above it

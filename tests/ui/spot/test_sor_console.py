@@ -14,7 +14,8 @@ from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.common.confirm import ConfirmScreen
 from tui.screens.spot.history import HistoryScreen
-from tui.screens.spot.order_form import SOR_ROUTE, OrderFormScreen
+from tui.screens.spot.order_fields import SOR_ROUTE
+from tui.screens.spot.order_form import OrderFormScreen
 from tui.widgets.spot.history_tables import HistoryPane
 from tui.widgets.spot.order_book import OrderBookView
 
@@ -269,9 +270,9 @@ def test_sor_notice_says_what_filled_where_and_what_rests() -> None:
     """The fills notice (pure text): allocations across the SOR books, trades on the order's own book,
     the average and total, and what is left resting."""
     from tests.domain.spot.test_filters import RULES
+    from tui.domain.spot.order_descriptions import describe_sor_result
     from tui.domain.spot.orders import Order
     from tui.domain.spot.sor import ONE_PARTY_TRADE_REPORT, SorFill, SorOrderResult
-    from tui.screens.spot.order_form import describe_sor_result
 
     def order(status: str, executed: str, quote: str) -> Order:
         return Order("BTCUSDT", 7, "c", "BUY", "LIMIT", status, D("60100"), D("0.005"), D(executed), D(quote), "GTC", 0)

@@ -1,13 +1,12 @@
 """Futures history export: request a file (after showing its cost), watch the job, open the result.
 
 The screen only asks and shows; the app's `JobManager` worker does the polling and downloading, so
-jobs keep going when this screen is closed and resume after a restart.
+jobs keep going when this screen is closed and resume after a restart. Its changes reach the screen
+through the `ExportJobsFeed` (tui/feeds/exports.py), which the screen runs as a worker while open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
@@ -15,25 +14,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.futures.exports import ExportJob
 from tui.exchange.errors import ExchangeError
-from tui.exchange.futures.job_list import JobChange
 from tui.exchange.futures.jobs import JobManager
+from tui.feeds.exports import ExportJobsFeed
+from tui.messages import ExportJobsChanged
 from tui.screens.common.confirm import ConfirmScreen
 from tui.widgets.exports.jobs import ExportJobsTable
 
 KIND_LABELS = {"orders": "order history", "trades": "trade history", "transactions": "transaction history"}
 DAY_MS = 24 * 3600 * 1000
 MAX_RANGE_DAYS = 365
-
-
-@dataclass
-class ExportJobsChanged(Message):
-    jobs: tuple[ExportJob, ...]
 
 
 def parse_range(start_text: str, end_text: str) -> tuple[int, int]:
@@ -78,7 +72,7 @@ class ExportScreen(Screen[None]):
     def __init__(self, manager: JobManager) -> None:
         super().__init__()
         self.manager = manager
-        self._unsubscribe: Callable[[], None] | None = None
+        self.jobs_feed = ExportJobsFeed(manager, self.post_message)
 
     def compose(self) -> ComposeResult:
         today = datetime.now(UTC).date()
@@ -113,18 +107,16 @@ class ExportScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#export-form").border_title = "USD-M futures history export"
         self.query_one("#jobs-panel").border_title = "Jobs (kept across restarts)"
-        self._unsubscribe = self.manager.subscribe(
-            lambda change: self.post_message(ExportJobsChanged(change.jobs)) if isinstance(change, JobChange) else None
-        )
+        self.run_jobs_feed()
         if self.manager.warning:
             self.notify(self.manager.warning, severity="warning", timeout=10)
         self._show(self.manager.jobs)
         self.set_interval(0.25, self._tick)
         self.query_one(ExportJobsTable).focus()
 
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+    @work(exclusive=True, group="export-jobs-feed", exit_on_error=False)
+    async def run_jobs_feed(self) -> None:
+        await self.jobs_feed.run()
 
     def on_export_jobs_changed(self, message: ExportJobsChanged) -> None:
         self._show(message.jobs)

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from tui.domain.money import fmt, wire
 from tui.domain.spot.account import CommissionRates
 from tui.domain.spot.filters import SymbolRules
+from tui.domain.spot.order_descriptions import peg_side_word
 from tui.domain.spot.order_entry import (
     OrderEntry,
     SorOrderRequest,
@@ -31,16 +32,8 @@ from tui.domain.spot.order_entry import (
     trailing_trigger,
 )
 from tui.domain.spot.orders import OrderRequest, OrderType, PegPriceType, Side, StpMode, TimeInForce
-from tui.domain.spot.sor import SorConfig, SorOrderResult, total_quote
-
-EXCHANGE_ROUTE, SOR_ROUTE = "exchange", "sor"
-NO_PEG = "none"
-
-
-def peg_side_word(side: Side, peg: PegPriceType) -> str:
-    """Which best price a peg takes for `side`: PRIMARY_PEG its own side, MARKET_PEG the other one."""
-    own = peg is PegPriceType.PRIMARY_PEG
-    return "bid" if (side is Side.BUY) == own else "ask"
+from tui.domain.spot.sor import SorConfig
+from tui.screens.spot.order_fields import EXCHANGE_ROUTE, SOR_ROUTE, OrderFields
 
 
 @dataclass(frozen=True)
@@ -92,147 +85,17 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
         super().__init__()
         self.context = context
         self.entry: OrderEntry | None = None
-        self._price_prefill = ""  # the price the form suggests (best on the order's side), set in compose
+        rules = context.rules
+        price = context.best_bid if context.side is Side.BUY else context.best_ask
+        price = price or context.last_price
+        # The price the form suggests (best on the order's side); a peg replaces it while untouched.
+        self._price_prefill = fmt(price, rules.price_decimals) if price else ""
 
     def compose(self) -> ComposeResult:
         rules = self.context.rules
-        price = self.context.best_bid if self.context.side is Side.BUY else self.context.best_ask
-        price = price or self.context.last_price
         with Vertical(id="form"):
             yield Static(id="title")
-            with Horizontal(classes="row"):
-                yield Label("Side")
-                yield Select(
-                    [("BUY", Side.BUY), ("SELL", Side.SELL)],
-                    value=self.context.side,
-                    allow_blank=False,
-                    compact=True,
-                    id="side",
-                )
-            with Horizontal(classes="row"):
-                yield Label("Type")
-                yield Select(
-                    [(t.value, t) for t in OrderType if t.value in rules.order_types],
-                    value=OrderType.LIMIT,
-                    allow_blank=False,
-                    compact=True,
-                    id="type",
-                )
-            # Pegged orders: shown only while the symbol allows pegs and the type takes one (never via SOR).
-            with Horizontal(classes="row hidden", id="peg-row"):
-                yield Label("Peg")
-                yield Select(
-                    [
-                        ("none: my price", NO_PEG),
-                        ("PRIMARY_PEG: best on my side", PegPriceType.PRIMARY_PEG),
-                        ("MARKET_PEG: best on the other side", PegPriceType.MARKET_PEG),
-                    ],
-                    value=NO_PEG,
-                    allow_blank=False,
-                    compact=True,
-                    id="peg_price_type",
-                )
-            yield Static(classes="field-error", id="peg_price_type-error")
-            with Horizontal(classes="row hidden", id="peg-offset-row"):
-                yield Label("Offset levels")
-                yield Input(
-                    placeholder="optional: 0-100 levels deeper than the best (0 = best)",
-                    restrict=r"[0-9]*",
-                    compact=True,
-                    id="peg_offset_value",
-                )
-            yield Static(classes="field-error", id="peg_offset_value-error")
-            sor = self.context.sor
-            # Smart Order Routing: shown only while the symbol has SOR and the type is one SOR takes.
-            with Horizontal(classes="row hidden", id="route-row"):
-                yield Label("Route")
-                yield Select(
-                    [
-                        (f"exchange: {rules.symbol} book only", EXCHANGE_ROUTE),
-                        (f"SOR: best of {' + '.join(sor.symbols) if sor else '-'}", SOR_ROUTE),
-                    ],
-                    value=EXCHANGE_ROUTE,
-                    allow_blank=False,
-                    compact=True,
-                    id="route",
-                )
-            yield Static(classes="field-error", id="route-error")
-            self._price_prefill = fmt(price, rules.price_decimals) if price else ""
-            with Horizontal(classes="row", id="price-row"):
-                yield Label(f"Price {rules.quote_asset}")
-                yield Input(
-                    value=self._price_prefill,
-                    restrict=r"[0-9.]*",
-                    compact=True,
-                    id="price",
-                )
-            yield Static(classes="field-error", id="price-error")
-            with Horizontal(classes="row"):
-                yield Label(f"Qty {rules.base_asset}")
-                yield Input(
-                    placeholder=f"min {wire(rules.min_qty)}, step {wire(rules.step_size)}",
-                    restrict=r"[0-9.]*",
-                    compact=True,
-                    id="quantity",
-                )
-            yield Static(classes="field-error", id="quantity-error")
-            with Horizontal(classes="row hidden", id="quote-row"):
-                yield Label(f"or {rules.quote_asset}")
-                yield Input(
-                    placeholder=f"amount to spend/receive in {rules.quote_asset}",
-                    restrict=r"[0-9.]*",
-                    compact=True,
-                    id="quote_order_qty",
-                )
-            yield Static(classes="field-error", id="quote_order_qty-error")
-            with Horizontal(classes="row", id="stop-row"):
-                yield Label(f"Stop {rules.quote_asset}")
-                yield Input(
-                    placeholder="trigger (or activation) price", restrict=r"[0-9.]*", compact=True, id="stop_price"
-                )
-            yield Static(classes="field-error", id="stop_price-error")
-            with Horizontal(classes="row", id="trailing-row"):
-                yield Label("Trailing Δ bips")
-                yield Input(
-                    placeholder="e.g. 100 = 1 %; optional with a stop price",
-                    restrict=r"[0-9]*",
-                    compact=True,
-                    id="trailing_delta",
-                )
-            yield Static(classes="field-error", id="trailing_delta-error")
-            with Horizontal(classes="row", id="iceberg-row"):
-                yield Label(f"Iceberg {rules.base_asset}")
-                yield Input(
-                    placeholder="optional: visible part of the quantity",
-                    restrict=r"[0-9.]*",
-                    compact=True,
-                    id="iceberg_qty",
-                )
-            yield Static(classes="field-error", id="iceberg_qty-error")
-            with Horizontal(classes="row", id="tif-row"):
-                yield Label("Time in force")
-                yield Select(
-                    [(t.value, t) for t in TimeInForce],
-                    value=TimeInForce.GTC,
-                    allow_blank=False,
-                    compact=True,
-                    id="tif",
-                )
-            modes = stp_choices(rules)
-            # Self-trade prevention: what happens if this order would match one of our own.
-            with Horizontal(classes="row" if len(modes) > 1 else "row hidden", id="stp-row"):
-                yield Label("Self-trade")
-                yield Select(
-                    [
-                        (f"{m.value} (symbol default)" if m.value == rules.default_stp_mode else m.value, m)
-                        for m in modes
-                    ],
-                    value=modes[0] if modes else Select.NULL,
-                    allow_blank=not modes,
-                    compact=True,
-                    id="stp_mode",
-                )
-            yield Static(classes="field-error", id="stp_mode-error")
+            yield OrderFields(rules, self.context.side, self.context.sor, self._price_prefill)
             yield Static(classes="field-error", id="form-error")
             yield Static(id="summary")
             with Horizontal(id="buttons"):
@@ -331,22 +194,9 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
         return fields_for(self.order_type, via_sor=self.via_sor)
 
     def _layout_for_type(self) -> None:
-        self.query_one("#route-row").set_class(not self.sor_available, "hidden")
-        needs = self.needs
-        for field, row in (
-            ("price", "#price-row"),
-            ("quote", "#quote-row"),
-            ("tif", "#tif-row"),
-            ("iceberg", "#iceberg-row"),
-        ):
-            self.query_one(row).set_class(field not in needs, "hidden")
-        self.query_one("#stop-row").set_class("stop" not in needs, "hidden")
-        self.query_one("#trailing-row").set_class("stop" not in needs, "hidden")
-        self.query_one("#peg-row").set_class(not self.peg_available, "hidden")
-        pegged = self.peg is not None
-        self.query_one("#peg-offset-row").set_class(not pegged, "hidden")
-        price = self.query_one("#price", Input)
-        price.placeholder = "optional when pegged: blank = the book's price" if pegged else ""
+        self.query_one(OrderFields).show_for(
+            self.needs, sor_available=self.sor_available, peg_available=self.peg_available, pegged=self.peg is not None
+        )
 
     def _refresh(self, *, show_errors: bool) -> None:
         rules = self.context.rules
@@ -455,82 +305,3 @@ class OrderFormScreen(ModalScreen[OrderRequest | SorOrderRequest | None]):
         # The dashboard previews it with order.test (sor.order.test for SOR), with commission rates,
         # and asks for confirmation.
         self.dismiss(entry.submission)
-
-
-def describe_request(request: OrderRequest, rules: SymbolRules, entry: OrderEntry | None = None) -> str:
-    """One plain sentence of what will be sent, for the confirmation step."""
-    amount = (
-        f"{wire(request.quantity)} {rules.base_asset}"
-        if request.quantity is not None
-        else f"{wire(request.quote_order_qty or Decimal(0))} {rules.quote_asset} worth of {rules.base_asset}"
-    )
-    where = f"at {wire(request.price)} {rules.quote_asset}" if request.price is not None else "at market"
-    if request.peg_price_type is not None:
-        depth = request.peg_offset_value or 0
-        deeper = f", {depth} level{'s' if depth != 1 else ''} deeper" if depth else ""
-        where = (
-            f"pegged to the best {peg_side_word(request.side, request.peg_price_type)}{deeper}"
-            f" ({request.peg_price_type.value})"
-        )
-        if request.price is not None:
-            where += f", price {wire(request.price)} {rules.quote_asset}"
-    tif = f" {request.time_in_force.value}" if request.time_in_force else ""
-    text = f"{request.side.value} {amount} {where}\n{request.type.value}{tif} on {request.symbol}"
-    if request.stop_price is not None:
-        text += f"\nstop {wire(request.stop_price)} {rules.quote_asset}"
-    if request.trailing_delta is not None:
-        text += f"\ntrailing {request.trailing_delta} bips ({request.trailing_delta / 100:g} %)"
-    if request.iceberg_qty is not None:
-        text += f"\niceberg: shows {wire(request.iceberg_qty)} {rules.base_asset} at a time"
-    if request.stp_mode is not None:
-        text += f"\nself-trade prevention: {request.stp_mode.value} (symbol default {rules.default_stp_mode})"
-    if entry is None:
-        return text
-    if entry.notional is not None:
-        text += f"\nNotional ≈ {fmt(entry.notional, rules.price_decimals)} {rules.quote_asset}"
-    if entry.fee is not None:
-        text += f", fee up to {fmt(entry.fee, 8).rstrip('0').rstrip('.')} {entry.fee_asset}"
-    return text
-
-
-def describe_sor_route(order: SorOrderRequest, rules: SymbolRules) -> str:
-    """How a SOR order will be routed, for the confirmation step."""
-    settles = "pays" if order.request.side is Side.BUY else "receives"
-    return (
-        f"Routed via SOR (Smart Order Routing) across {', '.join(order.symbols)}: it takes the best prices"
-        f" of those books and {settles} {rules.quote_asset}"
-    )
-
-
-def describe_sor_result(result: SorOrderResult, rules: SymbolRules, symbols: tuple[str, ...]) -> str:
-    """What a SOR order did: status, how much filled where (allocations across the SOR books, trades on
-    its own book) at what average, and what rests. The exchange does not say which book an allocation
-    came from, only that SOR took it from one of `symbols`."""
-    order = result.order
-    base, quote = rules.base_asset, rules.quote_asset
-    text = f"{order.side} {rules.symbol} #{order.order_id} via SOR: {order.status}"
-    allocations = result.allocations
-    trades = tuple(f for f in result.fills if not f.is_allocation)
-    if not result.fills:
-        if order.executed_qty:
-            text += f", filled {wire(order.executed_qty)} {base}"
-        elif order.status in ("NEW", "PENDING_NEW"):
-            text += ", nothing filled yet"
-        else:
-            text += ". Nothing was filled"
-    if allocations:
-        qty = sum((f.qty for f in allocations), Decimal(0))
-        count = f"{len(allocations)} allocation{'s' if len(allocations) != 1 else ''}"
-        text += f"\n{wire(qty)} {base} in {count} across {' + '.join(symbols)}"
-        text += " · " + ", ".join(f"{wire(f.qty)} @ {fmt(f.price, rules.price_decimals)}" for f in allocations)
-    if trades:
-        qty = sum((f.qty for f in trades), Decimal(0))
-        text += f"\n{wire(qty)} {base} traded on the {rules.symbol} book"
-    if result.fills:
-        text += (
-            f"\navg {fmt(result.avg_price, rules.price_decimals)} {quote},"
-            f" total {fmt(total_quote(result.fills), rules.price_decimals)} {quote}"
-        )
-    if order.remaining and order.status in ("NEW", "PARTIALLY_FILLED"):
-        text += f"\n{wire(order.remaining)} {base} rests on the {rules.symbol} book"
-    return text

@@ -1,0 +1,1 @@
+"""Widgets every screen shares: the header bar (venue, symbol, ticker) and the status bar."""

@@ -1,0 +1,1 @@
+"""Widgets of the futures history export screen: the job table."""

@@ -1,0 +1,1 @@
+"""Widgets of the options desk: the chain with greeks, and the account summary, positions and orders."""
