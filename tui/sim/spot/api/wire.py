@@ -227,6 +227,17 @@ def order_full(o: Any, transact_time: int, fills: Any, prevented: Any = ()) -> J
     return {**result, **stp}
 
 
+def order_reply(o: Any, transact_time: int, fills: Any, prevented: Any, resp_type: str | None) -> Json:
+    """A placed order in the newOrderRespType shape asked for; MARKET and LIMIT default to FULL, the
+    other types to ACK (order.place, and the new order of order.cancelReplace)."""
+    resp_type = resp_type or ("FULL" if o.type in ("MARKET", "LIMIT") else "ACK")
+    if resp_type == "ACK":
+        return order_ack(o, transact_time)
+    if resp_type == "RESULT":
+        return order_result(o, transact_time)
+    return order_full(o, transact_time, fills, prevented)
+
+
 def order_status(o: Any) -> Json:
     """order.status / openOrders.status / allOrders report."""
     return {

@@ -12,9 +12,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
@@ -27,6 +25,7 @@ from tui.sim.protocol.ws_connection import WsConnection
 from tui.sim.spot.api import ws_lists, ws_sor, ws_trading
 from tui.sim.spot.api.wire import account_position, balance_update, execution_report, stream_terminated
 from tui.sim.spot.api.wire_lists import list_status_event
+from tui.sim.spot.api.ws_method import Call, Connection, Method, Security, weight_or
 from tui.sim.spot.market import tickers as market_tickers
 from tui.sim.spot.market import views as market_views
 from tui.sim.spot.matching.engine import BalancesChanged, Engine, ListStatusChanged, OrderUpdated, SimError
@@ -35,71 +34,6 @@ if TYPE_CHECKING:
     from tui.sim.spot.market.data import MarketData
 
 COMMON_PARAMS = frozenset({"apiKey", "signature", "timestamp", "recvWindow", "returnRateLimits"})
-
-
-class Security(Enum):
-    NONE = "NONE"
-    SIGNED = "SIGNED"  # TRADE / USER_DATA: explicit apiKey+signature, or a logged-on session
-    SIGNATURE = "SIGNATURE"  # always an explicit signature (session.logon, subscribe.signature)
-    SESSION = "SESSION"  # needs a session.logon (userDataStream.subscribe)
-
-
-@dataclass(frozen=True)
-class Method:
-    handler: Callable[[Call], Any]
-    weight: int | Callable[[dict[str, Any]], int] = 1
-    security: Security = Security.NONE
-    permission: str | None = None
-    params: frozenset[str] = frozenset()
-    places_order: bool = False
-
-
-@dataclass(eq=False)
-class Connection:
-    """Per-connection session state."""
-
-    ws: WsConnection
-    ip: str
-    connected_since: int
-    return_rate_limits: bool = True
-    session_key: ApiKey | None = None
-    authorized_since: int | None = None
-    subscriptions: dict[int, str] = field(default_factory=dict)  # subscriptionId -> account
-    logon_subscription: int | None = None
-    next_subscription_id: int = 0
-
-
-@dataclass
-class Call:
-    """One request being served: what handlers get."""
-
-    api: WsApi
-    conn: Connection
-    params: dict[str, Any]
-    key: ApiKey | None = None
-
-    @property
-    def engine(self) -> Engine:
-        return self.api.engine
-
-    @property
-    def account(self) -> str:
-        if self.key is None:  # pragma: no cover - guarded by the method's security
-            raise rejected_api_key()
-        return self.key.account_id
-
-    def now(self) -> int:
-        return self.api.clock_ms()
-
-
-def _weight_by(fn: Callable[[dict[str, Any]], int], default: int) -> Callable[[dict[str, Any]], int]:
-    def weight(params: dict[str, Any]) -> int:
-        try:
-            return fn(params)
-        except (ApiError, ValueError, TypeError):
-            return default
-
-    return weight
 
 
 def _symbols_count(params: dict[str, Any]) -> int | None:
@@ -151,7 +85,7 @@ class WsApi:
             ),
             "depth": Method(
                 lambda c: md.depth(c.engine, c.params),
-                _weight_by(lambda p: depth_weight(opt_int(p, "limit") or 100), 5),
+                weight_or(5, lambda p: depth_weight(opt_int(p, "limit") or 100)),
                 params=frozenset({"symbol", "limit"}),
             ),
             "klines": Method(
@@ -161,12 +95,12 @@ class WsApi:
             ),
             "ticker.24hr": Method(
                 lambda c: md.ticker_24h(c.engine, c.api.market_data, c.params),
-                _weight_by(lambda p: ticker_24h_weight(_symbols_count(p)), 80),
+                weight_or(80, lambda p: ticker_24h_weight(_symbols_count(p))),
                 params=frozenset({"symbol", "symbols", "type"}),
             ),
             "ticker.book": Method(
                 lambda c: md.book_ticker(c.engine, c.params),
-                _weight_by(lambda p: 2 if p.get("symbol") else 4, 4),
+                weight_or(4, lambda p: 2 if p.get("symbol") else 4),
                 params=frozenset({"symbol", "symbols"}),
             ),
             "avgPrice": Method(

@@ -5,12 +5,11 @@ the result into Binance's JSON (web-socket-api.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.sim.protocol.errors import ApiError, invalid_param, mandatory
 from tui.sim.protocol.params import limit, opt_decimal, opt_int, opt_str, req_int, req_str, symbol
-from tui.sim.spot.api.wire import cancel_report, order_ack, order_full, order_result
+from tui.sim.spot.api.wire import cancel_report, order_reply
 from tui.sim.spot.api.wire_lists import (
     amended_order,
     amendment,
@@ -19,12 +18,11 @@ from tui.sim.spot.api.wire_lists import (
     list_status,
     prevented_match,
 )
-from tui.sim.spot.api.ws_trading import ORDER_PARAMS, _time_range
+from tui.sim.spot.api.ws_method import Call, SignedMethods
+from tui.sim.spot.api.ws_order_params import new_order_resp_type, time_range
+from tui.sim.spot.api.ws_trading import ORDER_PARAMS
 from tui.sim.spot.matching.engine import SimError
 from tui.sim.spot.matching.orders import OrderParams
-
-if TYPE_CHECKING:
-    from tui.sim.spot.api.ws_api import Call
 
 _LEG_FIELDS = ("Type", "Side", "Quantity", "ClientOrderId", "Price", "StopPrice", "TrailingDelta", "IcebergQty",
                "TimeInForce", "StrategyId", "StrategyType")  # fmt: skip
@@ -59,10 +57,7 @@ def _leg(p: dict[str, Any], prefix: str, *, side: str | None = None, qty: str | 
 
 
 def _resp_type(p: dict[str, Any]) -> str:
-    value = opt_str(p, "newOrderRespType") or "FULL"
-    if value not in ("ACK", "RESULT", "FULL"):
-        raise invalid_param("newOrderRespType")
-    return value
+    return new_order_resp_type(p) or "FULL"
 
 
 def _place_list(call: Call, kind: str, legs: list[OrderParams], working: OrderParams | None = None) -> Any:
@@ -152,7 +147,7 @@ def open_order_lists(call: Call) -> Any:
 
 
 def all_order_lists(call: Call) -> Any:
-    start, end = _time_range(call)
+    start, end = time_range(call.params)
     lists = call.engine.all_order_lists(
         call.account, from_id=opt_int(call.params, "fromId"), start_time=start, end_time=end,
         limit=limit(call.params, 500, 1000),
@@ -286,13 +281,7 @@ def cancel_replace(call: Call) -> Any:
     )
     if placed is not None:
         o = placed.order
-        kind = opt_str(p, "newOrderRespType") or ("FULL" if o.type in ("MARKET", "LIMIT") else "ACK")
-        builders: dict[str, Callable[..., Any]] = {"ACK": order_ack, "RESULT": order_result}
-        new_json: Any = (
-            order_full(o, o.update_time, placed.fills, placed.prevented)
-            if kind == "FULL"
-            else builders[kind](o, o.update_time)
-        )
+        new_json: Any = order_reply(o, o.update_time, placed.fills, placed.prevented, opt_str(p, "newOrderRespType"))
     else:
         assert new_error is not None
         new_json = _error_body(new_error)
@@ -326,8 +315,7 @@ _CANCEL_REPLACE = (
     "cancelRestrictions", "orderRateLimitExceededMode",
 )  # fmt: skip
 
-# name -> (handler, weight, permission, accepted params, counts towards ORDERS)
-METHODS: dict[str, tuple[Callable[[Call], Any], Any, str, tuple[str, ...], bool]] = {
+METHODS: SignedMethods = {
     "order.cancelReplace": (cancel_replace, 1, "TRADE", _CANCEL_REPLACE, False),
     "order.amend.keepPriority": (
         amend_keep_priority,
