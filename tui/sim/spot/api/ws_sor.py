@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.sim.protocol.errors import ApiError
 from tui.sim.protocol.params import limit, opt_decimal, opt_int, opt_str, req_str, symbol
-from tui.sim.spot.api.wire import allocation_json, sor_order
+from tui.sim.spot.api.wire_sor import allocation_json, sor_order
 from tui.sim.spot.api.ws_method import Call, SignedMethods, weight_or
 from tui.sim.spot.api.ws_order_params import (
     DAY_MS,

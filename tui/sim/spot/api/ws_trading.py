@@ -1,5 +1,5 @@
 """WS API trading and account methods: order.place/test/cancel/status, openOrders.*, allOrders,
-myTrades, account.status, account.commission, account.rateLimits.orders. Each turns params into one engine call and the
+myTrades, myPreventedMatches, account.status, account.commission, account.rateLimits.orders. Each turns params into one engine call and the
 result into Binance's JSON (web-socket-api.md, "Trading requests" and "Account requests").
 """
 
@@ -16,7 +16,7 @@ from tui.sim.spot.api.wire import (
     order_reply,
     order_status,
 )
-from tui.sim.spot.api.wire_lists import list_canceled
+from tui.sim.spot.api.wire_lists import list_canceled, prevented_match
 from tui.sim.spot.api.ws_method import Call, SignedMethods, weight_or
 from tui.sim.spot.api.ws_order_params import (
     new_client_order_id,
@@ -171,6 +171,20 @@ def my_trades(call: Call) -> Any:
     return [account_trade(t) for t in trades]
 
 
+def my_prevented_matches(call: Call) -> Any:
+    p = call.params
+    sym = symbol(p, call.engine.specs)
+    match_id, order_id = opt_int(p, "preventedMatchId"), opt_int(p, "orderId")
+    from_id = opt_int(p, "fromPreventedMatchId")
+    if (match_id is None) == (order_id is None) or (from_id is not None and order_id is None):
+        raise ApiError(-1128, "Combination of optional parameters invalid.")
+    found = call.engine.prevented_matches(
+        call.account, sym, prevented_match_id=match_id, order_id=order_id, from_prevented_match_id=from_id,
+        limit=limit(p, 500, 1000),
+    )  # fmt: skip
+    return [prevented_match(m) for m in found]
+
+
 def _bps(rate: Any) -> int:
     return int(rate * 10000)
 
@@ -242,6 +256,13 @@ METHODS: SignedMethods = {
         lambda p: 5 if p.get("orderId") is not None else 20,
         "USER_DATA",
         ("symbol", "orderId", "startTime", "endTime", "fromId", "limit"),
+        False,
+    ),
+    "myPreventedMatches": (
+        my_prevented_matches,
+        lambda p: 2 if p.get("preventedMatchId") is not None else 20,
+        "USER_DATA",
+        ("symbol", "preventedMatchId", "orderId", "fromPreventedMatchId", "limit"),
         False,
     ),
     "account.status": (account_status, 20, "USER_DATA", ("omitZeroBalances",), False),
