@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote
 from aiohttp import web
 
 from tui.sim.options import wire
-from tui.sim.options.tape import INTERVALS
+from tui.sim.options.market_data import INTERVALS
 from tui.sim.protocol.auth import check_timestamp, rest_payload
 from tui.sim.protocol.errors import ApiError, bad_interval, mandatory
 from tui.sim.protocol.params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str

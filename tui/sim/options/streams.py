@@ -28,8 +28,8 @@ from aiohttp import WSMsgType, web
 
 from tui.sim.options import wire
 from tui.sim.options.book import ZERO
-from tui.sim.options.engine import AccountEvent, Event, OrderEvent, TradeEvent
-from tui.sim.options.tape import INTERVALS
+from tui.sim.options.events import AccountEvent, Event, OrderEvent, TradeEvent
+from tui.sim.options.market_data import INTERVALS
 
 if TYPE_CHECKING:
     from tui.sim.options.venue import OptionsVenue

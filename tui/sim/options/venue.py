@@ -2,8 +2,8 @@
 
 It lists BTCUSDT and ETHUSDT options (`instruments`), follows the spot simulator's price as index
 (`index_price`, a callable so the venue never touches the spot engine), marks them with
-Black-Scholes and a smile (`pricing`), runs a market maker and a taker on them (`market`), matches
-orders (`engine`), and settles expired series at intrinsic value against the index. REST routes are
+Black-Scholes and a smile (`pricing`), runs a market maker and a taker on them (`participants`), keeps
+their public trades, klines and tickers (`market_data`), matches orders (`engine`), and settles expired series at intrinsic value against the index. REST routes are
 in `rest`, streams in `streams`. `app()` returns the aiohttp application; its startup lists the
 series and quotes them, and, with `run_market`, steps the market every `step_seconds`. Tests may
 drive the clock themselves and call `step()`.
@@ -25,11 +25,11 @@ from tui.sim.options import wire
 from tui.sim.options.engine import OptionsEngine
 from tui.sim.options.instruments import QUOTE_ASSET, Catalog, Instrument
 from tui.sim.options.listen_keys import VALIDITY_MS, ListenKeys
-from tui.sim.options.market import OptionsMarket
+from tui.sim.options.market_data import Tape
+from tui.sim.options.participants import OptionsMarket
 from tui.sim.options.pricing import IV_HALF_SPREAD, MarkInfo, Marks
 from tui.sim.options.rest import OptionsRest
 from tui.sim.options.streams import OptionsStreams
-from tui.sim.options.tape import Tape
 from tui.sim.protocol.auth import KeyRegistry
 
 log = logging.getLogger(__name__)
