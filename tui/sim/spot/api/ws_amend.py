@@ -11,7 +11,7 @@ from tui.sim.protocol.params import limit, opt_decimal, opt_int, opt_str, req_in
 from tui.sim.spot.api.wire import cancel_report, order_reply
 from tui.sim.spot.api.wire_lists import amended_order, amendment
 from tui.sim.spot.api.ws_method import Call, SignedMethods
-from tui.sim.spot.api.ws_order_params import new_order_resp_type
+from tui.sim.spot.api.ws_order_params import new_order_resp_type, place_order
 from tui.sim.spot.api.ws_trading import ORDER_PARAMS
 from tui.sim.spot.matching.engine import SimError
 from tui.sim.spot.matching.orders import OrderParams
@@ -87,14 +87,7 @@ def cancel_replace(call: Call) -> Any:
     placed = None
     if new_error is None:
         try:
-            placed = eng.place_order(
-                account, sym, new.side, new.type, quantity=new.quantity, quote_order_qty=new.quote_order_qty,
-                price=new.price, time_in_force=new.time_in_force, new_client_order_id=new.client_order_id,
-                stop_price=new.stop_price, trailing_delta=new.trailing_delta, iceberg_qty=new.iceberg_qty,
-                stp_mode=new.stp_mode, strategy_id=new.strategy_id, strategy_type=new.strategy_type,
-                peg_price_type=new.peg_price_type, peg_offset_type=new.peg_offset_type,
-                peg_offset_value=new.peg_offset_value,
-            )  # fmt: skip
+            placed = place_order(eng, account, sym, new)
         except SimError as exc:
             new_error = exc
     limiter.count_order(account)

@@ -1,6 +1,7 @@
 """Parameter checks every order-placing WS API method shares (order.place/test, sor.order.place/test):
 newOrderRespType, selfTradePreventionMode, newClientOrderId, computeCommissionRates, and the 24-hour
-startTime/endTime window of the history queries (web-socket-api.md)."""
+startTime/endTime window of the history queries (web-socket-api.md); and `place_order`, the one
+place an order request becomes an engine call (order.place/test and order.cancelReplace's new order)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from tui.sim.protocol.errors import ApiError
 from tui.sim.protocol.params import opt_bool, opt_int, opt_str
 from tui.sim.spot.api.wire import order_test_commission
 from tui.sim.spot.api.ws_method import Call
-from tui.sim.spot.matching.orders import STP_MODES
+from tui.sim.spot.matching.engine import Engine, PlaceResult
+from tui.sim.spot.matching.orders import STP_MODES, OrderParams
 
 RESP_TYPES = ("ACK", "RESULT", "FULL")
 DAY_MS = 24 * 3600 * 1000
@@ -60,3 +62,28 @@ def time_range(params: dict[str, Any]) -> tuple[int | None, int | None]:
     if start is not None and end is not None and end - start > DAY_MS:
         raise ApiError(-1127, "More than 24 hours between startTime and endTime.")
     return start, end
+
+
+def place_order(engine: Engine, account: str, symbol: str, order: OrderParams, *, test: bool = False) -> PlaceResult:
+    """Place (or with `test`, only validate) one order request on the engine."""
+    return engine.place_order(
+        account,
+        symbol,
+        order.side,
+        order.type,
+        quantity=order.quantity,
+        quote_order_qty=order.quote_order_qty,
+        price=order.price,
+        time_in_force=order.time_in_force,
+        new_client_order_id=order.client_order_id,
+        stop_price=order.stop_price,
+        trailing_delta=order.trailing_delta,
+        iceberg_qty=order.iceberg_qty,
+        stp_mode=order.stp_mode,
+        strategy_id=order.strategy_id,
+        strategy_type=order.strategy_type,
+        peg_price_type=order.peg_price_type,
+        peg_offset_type=order.peg_offset_type,
+        peg_offset_value=order.peg_offset_value,
+        test=test,
+    )

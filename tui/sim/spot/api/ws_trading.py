@@ -21,12 +21,13 @@ from tui.sim.spot.api.ws_method import Call, SignedMethods, weight_or
 from tui.sim.spot.api.ws_order_params import (
     new_client_order_id,
     new_order_resp_type,
+    place_order,
     self_trade_prevention_mode,
     test_reply,
     test_weight,
     time_range,
 )
-from tui.sim.spot.matching.orders import OPEN_STATUSES
+from tui.sim.spot.matching.orders import OPEN_STATUSES, OrderParams
 
 ORDER_PARAMS = (
     "symbol",
@@ -56,16 +57,14 @@ def _place(call: Call, *, test: bool) -> Any:
     resp_type = new_order_resp_type(p)
     stp = self_trade_prevention_mode(p)
     cid = new_client_order_id(p)
-    result = call.engine.place_order(
-        call.account,
-        sym,
+    order = OrderParams(
         req_str(p, "side"),
         req_str(p, "type"),
         quantity=opt_decimal(p, "quantity"),
         quote_order_qty=opt_decimal(p, "quoteOrderQty"),
         price=opt_decimal(p, "price"),
         time_in_force=opt_str(p, "timeInForce"),
-        new_client_order_id=cid,
+        client_order_id=cid,
         stop_price=opt_decimal(p, "stopPrice"),
         trailing_delta=opt_int(p, "trailingDelta"),
         iceberg_qty=opt_decimal(p, "icebergQty"),
@@ -75,12 +74,12 @@ def _place(call: Call, *, test: bool) -> Any:
         peg_price_type=opt_str(p, "pegPriceType"),
         peg_offset_type=opt_str(p, "pegOffsetType"),
         peg_offset_value=opt_int(p, "pegOffsetValue"),
-        test=test,
     )
+    result = place_order(call.engine, call.account, sym, order, test=test)
     if test:
         return test_reply(call, special=True)
-    order = result.order
-    return order_reply(order, order.update_time, result.fills, result.prevented, resp_type)
+    placed = result.order
+    return order_reply(placed, placed.update_time, result.fills, result.prevented, resp_type)
 
 
 def order_place(call: Call) -> Any:
