@@ -61,7 +61,7 @@ class Ticker24h:
     count: int
 
 
-class Tape:
+class OptionsMarketData:
     """The last `MAX_TRADES` trades of every series (an engine listener)."""
 
     def __init__(self) -> None:

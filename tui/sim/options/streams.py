@@ -130,7 +130,7 @@ class OptionsStreams:
             book = self.v.depth_json(symbol, int(kind[5:]))
             return {"e": "depth", "E": now, "s": symbol, "b": book["bids"], "a": book["asks"]}
         interval = kind[len("kline_") :]
-        bars = self.v.tape.klines(symbol, INTERVALS[interval], limit=2)
+        bars = self.v.market_data.klines(symbol, INTERVALS[interval], limit=2)
         if not bars:
             return None
         return {"e": "kline", "E": now, "s": symbol, "k": [self._kline(b, interval, now) for b in bars]}
