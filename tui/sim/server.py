@@ -28,9 +28,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from tui.sim.futures import FuturesVenue
+from tui.sim.futures.venue import FuturesVenue
 from tui.sim.keys import DemoKeys, ensure_demo_keys
-from tui.sim.options import OptionsVenue
+from tui.sim.options.venue import OptionsVenue
 from tui.sim.protocol.auth import KeyRegistry
 from tui.sim.protocol.rate_limits import RateLimitConfig, RateLimiter
 from tui.sim.spot.api.rest import RestApi

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from tests.sim.futures.conftest import DAY_MS, JOB_DELAY_MS, START_MS, Clock, Fapi
-from tui.sim.futures.history import INCOME_HEADER, ORDER_HEADER, TRADE_HEADER, FuturesHistory
+from tui.sim.futures.history import FuturesHistory
+from tui.sim.futures.records import INCOME_HEADER, ORDER_HEADER, TRADE_HEADER
 from tui.sim.server import SimServer
 
 HEADERS = {"order": ORDER_HEADER, "trade": TRADE_HEADER, "income": INCOME_HEADER}

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from tui.sim.options import OptionsVenue
+from tui.sim.options.venue import OptionsVenue
 from tui.sim.protocol.auth import KeyRegistry
 
 API_KEY = "optionsTestKey0123456789"

@@ -6,69 +6,33 @@ when the simulator started. Round trips on the BTCUSDT and ETHUSDT perpetuals op
 day; closes realise PnL, every fill pays commission, positions held over 00:00/08:00/16:00 UTC pay or
 receive funding, and now and then USDT is transferred in or out.
 
-CSV layout (one header row, one row per record, oldest first, UTC times as `YYYY-MM-DD HH:MM:SS`,
-amounts as plain decimal strings):
-
-- orders: `ORDER_HEADER`; Price is 0 for market orders, Trigger Price 0 for non-trigger orders.
-- trades: `TRADE_HEADER`.
-- transactions (income): `INCOME_HEADER`; Trade ID empty for FUNDING_FEE and TRANSFER.
+The records and their CSV layout are `records`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+
+from tui.sim.futures.records import (
+    INCOME_HEADER,
+    ORDER_HEADER,
+    TRADE_HEADER,
+    IncomeRecord,
+    OrderRecord,
+    TradeRecord,
+    write_csv,
+)
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
 YEAR_MS = 365 * DAY_MS
 FUNDING_HOURS = (0, 8, 16)
 AMOUNT_Q = Decimal("0.00000001")
-
-ORDER_HEADER = (
-    "Date(UTC)",
-    "Order No",
-    "Symbol",
-    "Type",
-    "Side",
-    "Price",
-    "Average",
-    "Order Amount",
-    "Filled",
-    "Total",
-    "Trigger Price",
-    "Status",
-)
-TRADE_HEADER = (
-    "Date(UTC)",
-    "Trade ID",
-    "Order No",
-    "Symbol",
-    "Side",
-    "Price",
-    "Quantity",
-    "Amount",
-    "Fee",
-    "Fee Coin",
-    "Realized Profit",
-    "Quote Asset",
-)
-INCOME_HEADER = ("Date(UTC)", "Transaction ID", "Symbol", "Type", "Amount", "Asset", "Trade ID")
-
-
-def utc_text(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _text(d: Decimal) -> str:
-    return format(d, "f")
 
 
 def to_tick(price: Decimal, tick: Decimal) -> Decimal:
@@ -93,92 +57,6 @@ PERPETUALS = (
     _Perp("BTCUSDT", Decimal("60000"), Decimal("0.10"), Decimal("0.001"), Decimal("0.002"), Decimal("0.250"), 4),
     _Perp("ETHUSDT", Decimal("3000"), Decimal("0.01"), Decimal("0.001"), Decimal("0.050"), Decimal("4.000"), 3),
 )
-
-
-@dataclass(frozen=True)
-class OrderRecord:
-    time_ms: int
-    order_id: int
-    symbol: str
-    type: str
-    side: str
-    price: Decimal
-    avg_price: Decimal
-    orig_qty: Decimal
-    executed_qty: Decimal
-    total: Decimal
-    stop_price: Decimal
-    status: str
-
-    def csv_row(self) -> list[str]:
-        return [
-            utc_text(self.time_ms),
-            str(self.order_id),
-            self.symbol,
-            self.type,
-            self.side,
-            _text(self.price),
-            _text(self.avg_price),
-            _text(self.orig_qty),
-            _text(self.executed_qty),
-            _text(self.total),
-            _text(self.stop_price),
-            self.status,
-        ]
-
-
-@dataclass(frozen=True)
-class TradeRecord:
-    time_ms: int
-    trade_id: int
-    order_id: int
-    symbol: str
-    side: str
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    commission: Decimal
-    commission_asset: str
-    realized_pnl: Decimal
-
-    def csv_row(self) -> list[str]:
-        return [
-            utc_text(self.time_ms),
-            str(self.trade_id),
-            str(self.order_id),
-            self.symbol,
-            self.side,
-            _text(self.price),
-            _text(self.qty),
-            _text(self.quote_qty),
-            _text(self.commission),
-            self.commission_asset,
-            _text(self.realized_pnl),
-            "USDT",
-        ]
-
-
-@dataclass(frozen=True)
-class IncomeRecord:
-    time_ms: int
-    tran_id: int
-    symbol: str
-    income_type: str  # REALIZED_PNL, COMMISSION, FUNDING_FEE, TRANSFER
-    income: Decimal
-    asset: str
-    trade_id: int | None
-
-    def csv_row(self) -> list[str]:
-        trade = "" if self.trade_id is None else str(self.trade_id)
-        return [
-            utc_text(self.time_ms),
-            str(self.tran_id),
-            self.symbol,
-            self.income_type,
-            _text(self.income),
-            self.asset,
-            trade,
-        ]
 
 
 @dataclass(frozen=True)
@@ -402,11 +280,3 @@ class FuturesHistory:
         if kind == "income":
             return write_csv(INCOME_HEADER, (r.csv_row() for r in self.incomes(start_ms, end_ms)))
         raise ValueError(f"unknown export kind {kind!r}")
-
-
-def write_csv(header: Sequence[str], rows: Iterator[list[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")

@@ -41,35 +41,22 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, unquote
 
 from aiohttp import web
 
-from tui.sim.futures.files import FileSender, s3_error
-from tui.sim.futures.history import DAY_MS, YEAR_MS, FuturesHistory, utc_text
-from tui.sim.futures.jobs import DEFAULT_JOB_DELAY_MS, DEFAULT_MONTHLY_QUOTA, DownloadJob, DownloadJobs, ExportKind
-from tui.sim.protocol.auth import KeyRegistry, check_timestamp, rest_payload
-from tui.sim.protocol.errors import ApiError, bad_signature, mandatory
+from tui.sim.futures.files import FileSender
+from tui.sim.futures.history import DAY_MS, YEAR_MS, FuturesHistory
+from tui.sim.futures.jobs import DEFAULT_JOB_DELAY_MS, DEFAULT_MONTHLY_QUOTA, DownloadJob, DownloadJobs
+from tui.sim.futures.rest import EXPORT_PREFIX, FuturesRest
+from tui.sim.protocol.auth import KeyRegistry
 from tui.sim.protocol.rate_limits import Limit, RateLimitConfig, RateLimiter
 
 FUTURES_WEIGHT_LIMIT = 2400
-CREATE_WEIGHT = 1000
-LINK_WEIGHT = 10
-EXPORT_PREFIX = "/sim-export"
-
-Handler = Callable[[web.Request], Any]
-
-
-def _time_param(params: Mapping[str, str], name: str) -> int:
-    value = params.get(name, "")
-    if not value.isdigit() or len(value) > 19:
-        raise mandatory(name)
-    return int(value)
 
 
 class FuturesVenue:
-    """State and routes of the futures host: account history, export jobs, weights, file links."""
+    """State of the futures host: account history, export jobs, weights, file links; its routes are
+    `rest.FuturesRest`."""
 
     def __init__(
         self,
@@ -94,13 +81,13 @@ class FuturesVenue:
         self.base_url: str | None = None  # set by the server once bound; else taken from each request
         self._data_dir = data_dir
         self._own_data_dir = data_dir is None
-        self._sender = FileSender()
+        self.file_sender = FileSender()
 
     # -- test hooks ------------------------------------------------------------------------------
 
     def drop_next_download_after(self, n_bytes: int) -> None:
         """Close the connection after `n_bytes` of the next file body (once)."""
-        self._sender.drop_after = n_bytes
+        self.file_sender.drop_after = n_bytes
 
     def expire_links(self, download_id: str | None = None) -> None:
         """Expire the link of one job (or of every job) now, as if its 24 hours had passed."""
@@ -118,58 +105,8 @@ class FuturesVenue:
 
     def app(self) -> web.Application:
         app = web.Application()
-        routes = [
-            web.get("/fapi/v1/ping", self._public(1, lambda p: {})),
-            web.get("/fapi/v1/time", self._public(1, lambda p: {"serverTime": self.clock_ms()})),
-            web.get(EXPORT_PREFIX + "/{token}/{name}", self._download),
-        ]
-        for kind in ExportKind:
-            routes.append(web.get(f"/fapi/v1/{kind.value}/asyn", self._signed(CREATE_WEIGHT, self._creator(kind))))
-            routes.append(web.get(f"/fapi/v1/{kind.value}/asyn/id", self._signed(LINK_WEIGHT, self._linker(kind))))
-        app.add_routes(routes)
+        app.add_routes(FuturesRest(self).routes())
         return app
-
-    def _creator(self, kind: ExportKind) -> Callable[[str, Mapping[str, str], web.Request], Any]:
-        def create(account: str, params: Mapping[str, str], request: web.Request) -> dict[str, Any]:
-            start = _time_param(params, "startTime")
-            end = _time_param(params, "endTime")
-            if end < start:
-                raise ApiError(-1023, "Start time is greater than end time.")
-            if end - start > YEAR_MS:
-                raise ApiError(-1127, "More than 1 year between startTime and endTime.")
-            avg = self.jobs.avg_cost_ms(account, kind)
-            job = self.jobs.create(account, kind, start, end)
-            return {"avgCostTimestampOfLast30d": avg, "downloadId": job.download_id}
-
-        return create
-
-    def _linker(self, kind: ExportKind) -> Callable[[str, Mapping[str, str], web.Request], Any]:
-        def link(account: str, params: Mapping[str, str], request: web.Request) -> dict[str, Any]:
-            download_id = params.get("downloadId", "")
-            if not download_id:
-                raise mandatory("downloadId")
-            job = self.jobs.find(account, kind, download_id)
-            now = self.clock_ms()
-            if not job.completed(now):
-                return {
-                    "downloadId": job.download_id,
-                    "status": "processing",
-                    "url": "",
-                    "notified": False,
-                    "expirationTimestamp": -1,
-                    "isExpired": None,
-                }
-            self._ensure_file(job)
-            return {
-                "downloadId": job.download_id,
-                "status": "completed",
-                "url": self.download_url(job, request),
-                "notified": True,
-                "expirationTimestamp": job.expiration_ms,
-                "isExpired": True if job.expired(now) else None,
-            }
-
-        return link
 
     def download_url(self, job: DownloadJob, request: web.Request | None = None) -> str:
         base = self.base_url
@@ -178,7 +115,8 @@ class FuturesVenue:
             base = f"{request.scheme}://{request.host}"
         return f"{base}{EXPORT_PREFIX}/{job.token}/{job.file_name}"
 
-    def _ensure_file(self, job: DownloadJob) -> Path:
+    def export_file(self, job: DownloadJob) -> Path:
+        """The job's CSV on disk, written on first use."""
         if job.path is None or not job.path.exists():
             if self._data_dir is None:
                 self._data_dir = Path(tempfile.mkdtemp(prefix="binance-sim-futures-"))
@@ -187,76 +125,3 @@ class FuturesVenue:
             path.write_bytes(self.history.csv_bytes(job.kind.value, job.start_ms, job.end_ms))
             job.path = path
         return job.path
-
-    async def _download(self, request: web.Request) -> web.StreamResponse:
-        job = self.jobs.by_token(request.match_info["token"])
-        now = self.clock_ms()
-        if job is None or request.match_info["name"] != job.file_name or not job.completed(now):
-            return s3_error(404, "NoSuchKey", "The specified key does not exist.")
-        if job.expired(now):
-            expired_at = min(job.expiration_ms, now) if job.expired_early else job.expiration_ms
-            return s3_error(
-                403,
-                "AccessDenied",
-                "Request has expired",
-                Expires=utc_text(expired_at).replace(" ", "T") + "Z",
-                ServerTime=utc_text(now).replace(" ", "T") + "Z",
-            )
-        return await self._sender.send(request, self._ensure_file(job), job.file_name)
-
-    # -- request plumbing ------------------------------------------------------------------------
-
-    def _charge(self, ip: str, weight: int) -> None:
-        try:
-            self.limiter.charge_weight(ip, weight)
-        except ApiError as exc:
-            limit = self.limiter.config.request_weight[0].limit
-            exc.msg = (
-                f"Too many requests; current limit is {limit} requests per minute. "
-                "Please use the websocket for live updates to avoid polling the API."
-            )
-            raise
-
-    def _reply(self, ip: str, body: Any, error: ApiError | None = None) -> web.Response:
-        headers = self.limiter.weight_headers(ip)
-        if error is None:
-            return web.json_response(body, headers=headers)
-        if error.status == 429 and error.data is not None:
-            seconds = max(1, -(-(error.data["retryAfter"] - error.data["serverTime"]) // 1000))
-            headers["Retry-After"] = str(seconds)
-        return web.json_response({"code": error.code, "msg": error.msg}, status=error.status, headers=headers)
-
-    def _public(self, weight: int, fn: Callable[[Mapping[str, str]], Any]) -> Handler:
-        async def handler(request: web.Request) -> web.Response:
-            ip = request.remote or "127.0.0.1"
-            try:
-                self._charge(ip, weight)
-                return self._reply(ip, fn(dict(request.query)))
-            except ApiError as exc:
-                return self._reply(ip, None, exc)
-
-        return handler
-
-    def _signed(self, weight: int, fn: Callable[[str, Mapping[str, str], web.Request], Any]) -> Handler:
-        async def handler(request: web.Request) -> web.Response:
-            ip = request.remote or "127.0.0.1"
-            try:
-                self._charge(ip, weight)
-                body = await request.text()
-                params = {**dict(parse_qsl(body, keep_blank_values=True)), **dict(request.query)}
-                account = self._authenticate(request, params, body)
-                return self._reply(ip, fn(account, params, request))
-            except ApiError as exc:
-                return self._reply(ip, None, exc)
-
-        return handler
-
-    def _authenticate(self, request: web.Request, params: Mapping[str, str], body: str) -> str:
-        key = self.registry.lookup(request.headers.get("X-MBX-APIKEY"), "USER_DATA")
-        payload, signature = rest_payload(request.rel_url.raw_query_string, body)
-        if not signature:
-            raise mandatory("signature")
-        if not key.verify(payload, unquote(signature)):
-            raise bad_signature()
-        check_timestamp(params, self.clock_ms())
-        return key.account_id

@@ -1,5 +1,2 @@
-"""The simulator's European options venue (Binance options API, seed 002). See `venue`."""
-
-from tui.sim.options.venue import OptionsVenue
-
-__all__ = ["OptionsVenue"]
+"""The simulator's European options venue (Binance options API, seed 002): `venue.OptionsVenue` and
+the engine, market, REST routes and streams it assembles."""

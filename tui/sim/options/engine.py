@@ -2,8 +2,7 @@
 
 Synchronous like the spot engine: each public call validates (raising `ApiError` with the venue's
 code and message), mutates state, then hands the events it produced to the listeners in order.
-Events: `OrderEvent` for every order change (accepted, each fill, cancel), `TradeEvent` for every
-public trade, `AccountEvent` once per touched account at the end of the call.
+The events are `events`; margins and what an account can spend are `margin`.
 
 Error codes (Binance's futures/options families): -1121 invalid symbol, -1102 missing parameter,
 -1111 price/quantity off the tick/step grid, -1115/-1116/-1117 bad timeInForce/type/side,
@@ -17,10 +16,8 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
-from tui.domain.options.contracts import OptionSide
 from tui.sim.options.book import (
     BUY,
     CANCELLED,
@@ -31,60 +28,16 @@ from tui.sim.options.book import (
     Book,
     Order,
 )
+from tui.sim.options.events import AccountEvent, Event, OrderEvent, Trade, TradeEvent
 from tui.sim.options.instruments import Catalog, Instrument
-from tui.sim.options.ledger import Account, Position, fee_for, short_buffer
+from tui.sim.options.ledger import Account, Position, fee_for
+from tui.sim.options.margin import AccountSummary, account_summary, margin_per_unit, reducible
 from tui.sim.options.pricing import Marks
 from tui.sim.protocol.errors import ApiError, bad_symbol, invalid_param, mandatory
 
 MAX_HISTORY = 1000
 ORDER_TYPES = ("LIMIT", "MARKET")
 TIME_IN_FORCE = ("GTC", "IOC", "FOK")
-
-
-@dataclass(frozen=True)
-class Trade:
-    id: int
-    symbol: str
-    price: Decimal
-    qty: Decimal
-    time: int
-    side: int  # taker side: 1 buy, -1 sell
-    buy_order: int
-    sell_order: int
-
-
-@dataclass(frozen=True)
-class OrderEvent:
-    order: Order  # a snapshot
-    time: int
-    trade_time: int = 0
-
-
-@dataclass(frozen=True)
-class TradeEvent:
-    trade: Trade
-
-
-@dataclass(frozen=True)
-class AccountEvent:
-    account: str
-    symbols: tuple[str, ...]  # series whose position changed
-    time: int
-
-
-Event = OrderEvent | TradeEvent | AccountEvent
-
-
-@dataclass(frozen=True)
-class AccountSummary:
-    balance: Decimal
-    equity: Decimal
-    available: Decimal
-    order_margin: Decimal
-    position_margin: Decimal
-    maint_margin: Decimal
-    unrealized_pnl: Decimal
-    mark_value: Decimal
 
 
 class OptionsEngine:
@@ -157,45 +110,10 @@ class OptionsEngine:
 
     def reducible(self, acct: Account, symbol: str) -> Decimal:
         """|position| not already promised to open orders that would close it."""
-        pos = acct.positions.get(symbol)
-        if pos is None or pos.quantity == 0:
-            return ZERO
-        closing = SELL if pos.quantity > 0 else BUY
-        locked = sum(
-            (
-                o.remaining
-                for o in self.open_orders_by_id.values()
-                if o.account == acct.id and o.symbol == symbol and o.side == closing
-            ),
-            ZERO,
-        )
-        return max(abs(pos.quantity) - locked, ZERO)
+        return reducible(acct, symbol, self.open_orders_by_id.values())
 
     def summary(self, account_id: str) -> AccountSummary:
-        acct = self.account(account_id)
-        mark_value = unrealized = pos_margin = maint = ZERO
-        for symbol, pos in acct.positions.items():
-            inst = self.catalog.get(symbol)
-            if inst is None:
-                continue
-            info = self.marks.of(inst)
-            mark_value += info.mark * pos.quantity
-            unrealized += (info.mark - pos.entry_price) * pos.quantity
-            if pos.quantity < 0:
-                buffer = short_buffer(inst.contract.strike, inst.contract.side is OptionSide.CALL, info.index)
-                pos_margin += -pos.quantity * (info.mark + buffer)
-                maint += -pos.quantity * (info.mark + buffer / 2)
-        order_margin = sum((o.order_margin for o in self.open_orders_by_id.values() if o.account == account_id), ZERO)
-        return AccountSummary(
-            balance=acct.balance,
-            equity=acct.balance + mark_value,
-            available=acct.balance - pos_margin - order_margin,
-            order_margin=order_margin,
-            position_margin=pos_margin,
-            maint_margin=maint,
-            unrealized_pnl=unrealized,
-            mark_value=mark_value,
-        )
+        return account_summary(self.account(account_id), self.catalog, self.marks, self.open_orders_by_id.values())
 
     def positions(self, account_id: str, symbol: str | None = None) -> list[tuple[Instrument, Position]]:
         acct = self.account(account_id)
@@ -278,12 +196,7 @@ class OptionsEngine:
         if reduce_only and quantity > capacity:
             raise ApiError(-2022, "ReduceOnly Order is rejected.")
         opening = ZERO if reduce_only else max(quantity - capacity, ZERO)
-        fee_per_unit = self.taker_fee * info.index
-        if side == BUY:
-            per_unit = (price if price is not None else info.high_limit) + fee_per_unit
-        else:
-            is_call = inst.contract.side is OptionSide.CALL
-            per_unit = short_buffer(inst.contract.strike, is_call, info.index) + fee_per_unit
+        per_unit = margin_per_unit(inst, side, price, info.high_limit, info.index, self.taker_fee)
         if not acct.system and per_unit * opening > self.summary(account_id).available:
             raise ApiError(-2018, "Balance is insufficient.")
         order = Order(

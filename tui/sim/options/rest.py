@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote
 from aiohttp import web
 
 from tui.sim.options import wire
-from tui.sim.options.tape import INTERVALS
+from tui.sim.options.market_data import INTERVALS
 from tui.sim.protocol.auth import check_timestamp, rest_payload
 from tui.sim.protocol.errors import ApiError, bad_interval, mandatory
 from tui.sim.protocol.params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str
@@ -54,11 +54,15 @@ class OptionsRest:
             "/api/v1/optionInfo": lambda p: [wire.option_symbol(i) for i in v.instruments()],
             "/api/v1/exchangeInfo": lambda p: v.exchange_info(),
             "/api/v1/index": lambda p: {"indexPrice": wire.wire(v.index(self._underlying(p)))},
-            "/api/v1/ticker": lambda p: [wire.ticker(i, v.tape.ticker(i.symbol, v.clock_ms())) for i in self._many(p)],
+            "/api/v1/ticker": lambda p: [
+                wire.ticker(i, v.market_data.ticker(i.symbol, v.clock_ms())) for i in self._many(p)
+            ],
             "/api/v1/mark": lambda p: [v.mark_json(i) for i in self._many(p)],
             "/api/v1/depth": self.depth,
             "/api/v1/klines": self.klines,
-            "/api/v1/trades": lambda p: [wire.trade(t) for t in v.tape.recent(self._symbol(p), limit(p, 100, 500))],
+            "/api/v1/trades": lambda p: [
+                wire.trade(t) for t in v.market_data.recent(self._symbol(p), limit(p, 100, 500))
+            ],
         }
         signed: list[tuple[str, str, Callable[[str, Params], Any]]] = [
             ("GET", "/api/v1/account", lambda a, p: [wire.account(v.engine.summary(a))]),
@@ -137,13 +141,13 @@ class OptionsRest:
         interval = req_str(p, "interval")
         if interval not in INTERVALS:
             raise bad_interval()
-        bars = self.v.tape.klines(
+        bars = self.v.market_data.klines(
             symbol, INTERVALS[interval], opt_int(p, "startTime"), opt_int(p, "endTime"), limit(p, 500, 1500)
         )
         return [wire.kline(b, interval) for b in bars]
 
     def historical_trades(self, account: str, p: Params) -> list[dict[str, Any]]:
-        trades = self.v.tape.recent(self._symbol(p), limit(p, 100, 500), opt_int(p, "fromId"))
+        trades = self.v.market_data.recent(self._symbol(p), limit(p, 100, 500), opt_int(p, "fromId"))
         return [wire.trade(t) for t in trades]
 
     # -- account ----------------------------------------------------------------------------------

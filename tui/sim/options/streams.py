@@ -28,8 +28,8 @@ from aiohttp import WSMsgType, web
 
 from tui.sim.options import wire
 from tui.sim.options.book import ZERO
-from tui.sim.options.engine import AccountEvent, Event, OrderEvent, TradeEvent
-from tui.sim.options.tape import INTERVALS
+from tui.sim.options.events import AccountEvent, Event, OrderEvent, TradeEvent
+from tui.sim.options.market_data import INTERVALS
 
 if TYPE_CHECKING:
     from tui.sim.options.venue import OptionsVenue
@@ -130,7 +130,7 @@ class OptionsStreams:
             book = self.v.depth_json(symbol, int(kind[5:]))
             return {"e": "depth", "E": now, "s": symbol, "b": book["bids"], "a": book["asks"]}
         interval = kind[len("kline_") :]
-        bars = self.v.tape.klines(symbol, INTERVALS[interval], limit=2)
+        bars = self.v.market_data.klines(symbol, INTERVALS[interval], limit=2)
         if not bars:
             return None
         return {"e": "kline", "E": now, "s": symbol, "k": [self._kline(b, interval, now) for b in bars]}

@@ -2,11 +2,12 @@
 
 It lists BTCUSDT and ETHUSDT options (`instruments`), follows the spot simulator's price as index
 (`index_price`, a callable so the venue never touches the spot engine), marks them with
-Black-Scholes and a smile (`pricing`), runs a market maker and a taker on them (`market`), matches
-orders (`engine`), and settles expired series at intrinsic value against the index. REST routes are
-in `rest`, streams in `streams`. `app()` returns the aiohttp application; its startup lists the
-series and quotes them, and, with `run_market`, steps the market every `step_seconds`. Tests may
-drive the clock themselves and call `step()`.
+Black-Scholes and a smile (`pricing`), runs a market maker and a taker on them (`participants`),
+keeps their public trades, klines and tickers (`market_data`), matches orders (`engine`), and
+settles expired series at intrinsic value against the index. REST routes are in `rest`, streams in
+`streams`. `app()` returns the aiohttp application; its startup lists the series and quotes them,
+and, with `run_market`, steps the market every `step_seconds`. Tests may drive the clock themselves
+and call `step()`.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from tui.sim.options import wire
 from tui.sim.options.engine import OptionsEngine
 from tui.sim.options.instruments import QUOTE_ASSET, Catalog, Instrument
 from tui.sim.options.listen_keys import VALIDITY_MS, ListenKeys
-from tui.sim.options.market import OptionsMarket
+from tui.sim.options.market_data import OptionsMarketData
+from tui.sim.options.participants import OptionsMarket
 from tui.sim.options.pricing import IV_HALF_SPREAD, MarkInfo, Marks
 from tui.sim.options.rest import OptionsRest
 from tui.sim.options.streams import OptionsStreams
-from tui.sim.options.tape import Tape
 from tui.sim.protocol.auth import KeyRegistry
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,8 @@ class OptionsVenue:
         self._last_index = {u.name: u.default_index for u in self.catalog.underlyings.values()}
         self.marks = Marks(self.index, clock_ms)
         self.engine = OptionsEngine(self.catalog, self.marks, clock_ms)
-        self.tape = Tape()
-        self.engine.subscribe(self.tape.on_event)
+        self.market_data = OptionsMarketData()
+        self.engine.subscribe(self.market_data.on_event)
         self.market = OptionsMarket(self.engine, seed)
         self.listen_keys = ListenKeys(clock_ms, listen_key_validity_ms)
         for account, balance in (accounts or {DEMO_ACCOUNT: DEMO_OPTIONS_BALANCE}).items():
@@ -121,7 +122,7 @@ class OptionsVenue:
         }
 
     def ticker_event(self, inst: Instrument, now: int) -> dict[str, Any]:
-        t = wire.ticker(inst, self.tape.ticker(inst.symbol, now))
+        t = wire.ticker(inst, self.market_data.ticker(inst.symbol, now))
         info = self.marks.of(inst, now)
         bid_iv, ask_iv = self.ivs(inst, info)
         g = info.greeks

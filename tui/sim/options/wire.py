@@ -12,11 +12,12 @@ from typing import Any
 
 from tui.domain.money import wire
 from tui.sim.options.book import STATUS_CODES, Order
-from tui.sim.options.engine import AccountSummary, Trade
+from tui.sim.options.events import Trade
 from tui.sim.options.instruments import QUOTE_ASSET, Instrument
 from tui.sim.options.ledger import Bill, Position
+from tui.sim.options.margin import AccountSummary
+from tui.sim.options.market_data import Bar, Ticker24h
 from tui.sim.options.pricing import MarkInfo
-from tui.sim.options.tape import Bar, Ticker24h
 
 
 def num(value: Decimal) -> int | float:

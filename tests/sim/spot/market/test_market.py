@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tui.sim.spot.market.data import INTERVALS, AggTradeExecuted, KlineBar, KlineUpdated, MarketData, MarketDataEvent
+from tui.sim.spot.market.data import MarketData
 from tui.sim.spot.market.participants import MAKERS, TAKER, SyntheticMarket
+from tui.sim.spot.market.records import INTERVALS, AggTradeExecuted, KlineBar, KlineUpdated, MarketDataEvent
 from tui.sim.spot.matching.engine import BookLevelChanged, Engine, EngineEvent, PlaceResult, SimError, TradeExecuted
 from tui.sim.spot.symbols import START_PRICES, default_specs
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from tui.sim.spot.market.data import KlineBar, MarketData
+from tui.sim.spot.market.data import MarketData
+from tui.sim.spot.market.records import KlineBar
 from tui.sim.spot.market.windows import klines_in_zone, regroup, window_stats
 from tui.sim.spot.matching.engine import Engine
 from tui.sim.spot.symbols import default_specs

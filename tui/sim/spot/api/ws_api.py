@@ -2,8 +2,10 @@
 User Data Stream subscriptions, as web-socket-api.md describes them.
 
 Every request is `{"id", "method", "params"}`; every response is `{"id", "status", "result" | "error",
-"rateLimits"}` (rateLimits omitted with `returnRateLimits=false`, per request or in the URL). The
-method handlers live in `ws_trading` (orders, account) and `market_views` / `market_tickers` (public data).
+"rateLimits"}` (rateLimits omitted with `returnRateLimits=false`, per request or in the URL). What a
+method is lives in `ws_method`; the method tables in `ws_market` (public data), `ws_session` (session
+and User Data Stream subscriptions), `ws_trading` (orders, account), `ws_amend` (cancel-replace,
+amendments), `ws_lists` (order lists) and `ws_sor` (Smart Order Routing).
 """
 
 from __future__ import annotations
@@ -12,101 +14,26 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from tui.sim.protocol.auth import ApiKey, KeyRegistry, KeyType, check_timestamp, verify_signed
+from tui.sim.protocol.auth import ApiKey, KeyRegistry, check_timestamp, verify_signed
 from tui.sim.protocol.errors import ApiError, mandatory, rejected_api_key
-from tui.sim.protocol.params import opt_bool, opt_int
-from tui.sim.protocol.rate_limits import RateLimiter, depth_weight, ticker_24h_weight
+from tui.sim.protocol.params import opt_bool
+from tui.sim.protocol.rate_limits import RateLimiter
 from tui.sim.protocol.ws_connection import WsConnection
-from tui.sim.spot.api import ws_lists, ws_sor, ws_trading
-from tui.sim.spot.api.wire import account_position, balance_update, execution_report, stream_terminated
+from tui.sim.spot.api import ws_amend, ws_lists, ws_market, ws_session, ws_sor, ws_trading
+from tui.sim.spot.api.wire_events import account_position, balance_update, execution_report
 from tui.sim.spot.api.wire_lists import list_status_event
-from tui.sim.spot.market import tickers as market_tickers
-from tui.sim.spot.market import views as market_views
+from tui.sim.spot.api.ws_method import Call, Connection, Method, Security
 from tui.sim.spot.matching.engine import BalancesChanged, Engine, ListStatusChanged, OrderUpdated, SimError
 
 if TYPE_CHECKING:
     from tui.sim.spot.market.data import MarketData
 
 COMMON_PARAMS = frozenset({"apiKey", "signature", "timestamp", "recvWindow", "returnRateLimits"})
-
-
-class Security(Enum):
-    NONE = "NONE"
-    SIGNED = "SIGNED"  # TRADE / USER_DATA: explicit apiKey+signature, or a logged-on session
-    SIGNATURE = "SIGNATURE"  # always an explicit signature (session.logon, subscribe.signature)
-    SESSION = "SESSION"  # needs a session.logon (userDataStream.subscribe)
-
-
-@dataclass(frozen=True)
-class Method:
-    handler: Callable[[Call], Any]
-    weight: int | Callable[[dict[str, Any]], int] = 1
-    security: Security = Security.NONE
-    permission: str | None = None
-    params: frozenset[str] = frozenset()
-    places_order: bool = False
-
-
-@dataclass(eq=False)
-class Connection:
-    """Per-connection session state."""
-
-    ws: WsConnection
-    ip: str
-    connected_since: int
-    return_rate_limits: bool = True
-    session_key: ApiKey | None = None
-    authorized_since: int | None = None
-    subscriptions: dict[int, str] = field(default_factory=dict)  # subscriptionId -> account
-    logon_subscription: int | None = None
-    next_subscription_id: int = 0
-
-
-@dataclass
-class Call:
-    """One request being served: what handlers get."""
-
-    api: WsApi
-    conn: Connection
-    params: dict[str, Any]
-    key: ApiKey | None = None
-
-    @property
-    def engine(self) -> Engine:
-        return self.api.engine
-
-    @property
-    def account(self) -> str:
-        if self.key is None:  # pragma: no cover - guarded by the method's security
-            raise rejected_api_key()
-        return self.key.account_id
-
-    def now(self) -> int:
-        return self.api.clock_ms()
-
-
-def _weight_by(fn: Callable[[dict[str, Any]], int], default: int) -> Callable[[dict[str, Any]], int]:
-    def weight(params: dict[str, Any]) -> int:
-        try:
-            return fn(params)
-        except (ApiError, ValueError, TypeError):
-            return default
-
-    return weight
-
-
-def _symbols_count(params: dict[str, Any]) -> int | None:
-    if params.get("symbol"):
-        return 1
-    many = params.get("symbols")
-    return len(many) if isinstance(many, list) else None
 
 
 class WsApi:
@@ -121,11 +48,12 @@ class WsApi:
         clock_ms: Callable[[], int],
         ping_interval: float = 20.0,
     ) -> None:
-        self.engine = engine
-        self.market_data = market_data
+        # annotated because the method tables (ws_market, ...) read them through Call.api
+        self.engine: Engine = engine
+        self.market_data: MarketData = market_data
         self.registry = registry
-        self.limiter = limiter
-        self.clock_ms = clock_ms
+        self.limiter: RateLimiter = limiter
+        self.clock_ms: Callable[[], int] = clock_ms
         self.ping_interval = ping_interval
         self.connections: set[Connection] = set()
         self.methods = self._method_table()
@@ -139,89 +67,14 @@ class WsApi:
     # -- methods ---------------------------------------------------------------------------------
 
     def _method_table(self) -> dict[str, Method]:
-        S, SIG, SES = Security.SIGNED, Security.SIGNATURE, Security.SESSION
-        md, mt = market_views, market_tickers
-        table = {
-            "ping": Method(lambda c: {}),
-            "time": Method(lambda c: {"serverTime": c.now()}),
-            "exchangeInfo": Method(
-                lambda c: md.exchange_info(c.engine, c.api.limiter, c.params, rest=False),
-                20,
-                params=frozenset({"symbol", "symbols", "permissions", "showPermissionSets", "symbolStatus"}),
-            ),
-            "depth": Method(
-                lambda c: md.depth(c.engine, c.params),
-                _weight_by(lambda p: depth_weight(opt_int(p, "limit") or 100), 5),
-                params=frozenset({"symbol", "limit"}),
-            ),
-            "klines": Method(
-                lambda c: md.klines(c.engine, c.api.market_data, c.params),
-                2,
-                params=frozenset({"symbol", "interval", "startTime", "endTime", "timeZone", "limit"}),
-            ),
-            "ticker.24hr": Method(
-                lambda c: md.ticker_24h(c.engine, c.api.market_data, c.params),
-                _weight_by(lambda p: ticker_24h_weight(_symbols_count(p)), 80),
-                params=frozenset({"symbol", "symbols", "type"}),
-            ),
-            "ticker.book": Method(
-                lambda c: md.book_ticker(c.engine, c.params),
-                _weight_by(lambda p: 2 if p.get("symbol") else 4, 4),
-                params=frozenset({"symbol", "symbols"}),
-            ),
-            "avgPrice": Method(
-                lambda c: md.avg_price(c.engine, c.api.market_data, c.params), 2, params=frozenset({"symbol"})
-            ),
-            "trades.recent": Method(
-                lambda c: md.recent_trades(c.engine, c.api.market_data, c.params),
-                25,
-                params=frozenset({"symbol", "limit"}),
-            ),
-            "trades.historical": Method(
-                lambda c: md.historical_trades(c.engine, c.api.market_data, c.params),
-                25,
-                params=frozenset({"symbol", "fromId", "limit"}),
-            ),
-            "trades.aggregate": Method(
-                lambda c: md.agg_trades(c.engine, c.api.market_data, c.params),
-                4,
-                params=frozenset({"symbol", "fromId", "startTime", "endTime", "limit"}),
-            ),
-            "uiKlines": Method(
-                lambda c: md.ui_klines(c.engine, c.api.market_data, c.params),
-                2,
-                params=frozenset({"symbol", "interval", "startTime", "endTime", "timeZone", "limit"}),
-            ),
-            "ticker.tradingDay": Method(
-                lambda c: mt.trading_day_ticker(c.engine, c.api.market_data, c.params),
-                mt.per_symbol_weight,
-                params=frozenset({"symbol", "symbols", "timeZone", "type", "symbolStatus"}),
-            ),
-            "ticker": Method(
-                lambda c: mt.rolling_ticker(c.engine, c.api.market_data, c.params, max_symbols=200),
-                mt.per_symbol_weight,
-                params=frozenset({"symbol", "symbols", "type", "windowSize", "symbolStatus"}),
-            ),
-            "ticker.price": Method(
-                lambda c: mt.price_ticker(c.engine, c.api.market_data, c.params),
-                mt.price_weight,
-                params=frozenset({"symbol", "symbols", "symbolStatus"}),
-            ),
-            "myFilters": Method(lambda c: md.my_filters(c.engine, c.params), 40, S, "USER_DATA", frozenset({"symbol"})),
-            "session.logon": Method(self._session_logon, 2, SIG),
-            "session.status": Method(self._session_status, 2),
-            "session.logout": Method(self._session_logout, 2),
-            "session.subscriptions": Method(self._session_subscriptions, 2),
-            "userDataStream.subscribe": Method(self._uds_subscribe, 2, SES, "USER_STREAM"),
-            "userDataStream.subscribe.signature": Method(self._uds_subscribe_signature, 2, SIG, "USER_STREAM"),
-            "userDataStream.unsubscribe": Method(self._uds_unsubscribe, 2, params=frozenset({"subscriptionId"})),
-        }
+        table = {**ws_market.METHODS, **ws_session.METHODS}
         for name, (handler, weight, permission, params, places) in {
             **ws_trading.METHODS,
+            **ws_amend.METHODS,
             **ws_lists.METHODS,
             **ws_sor.METHODS,
         }.items():
-            table[name] = Method(handler, weight, S, permission, frozenset(params), places)
+            table[name] = Method(handler, weight, Security.SIGNED, permission, frozenset(params), places)
         return table
 
     # -- connection ------------------------------------------------------------------------------
@@ -351,77 +204,7 @@ class WsApi:
         check_timestamp(params, self.clock_ms())
         return key
 
-    # -- session ---------------------------------------------------------------------------------
-
-    def _session_result(self, call: Call) -> dict[str, Any]:
-        conn = call.conn
-        return {
-            "apiKey": conn.session_key.api_key if conn.session_key else None,
-            "authorizedSince": conn.authorized_since,
-            "connectedSince": conn.connected_since,
-            "returnRateLimits": conn.return_rate_limits,
-            "serverTime": call.now(),
-            "userDataStream": bool(conn.subscriptions),
-        }
-
-    def _session_logon(self, call: Call) -> dict[str, Any]:
-        assert call.key is not None
-        if call.key.key_type is not KeyType.ED25519:
-            raise rejected_api_key()  # only Ed25519 keys may authenticate a session
-        if call.conn.session_key is not None and call.conn.session_key.account_id != call.key.account_id:
-            self._end_logon_subscription(call.conn)
-        call.conn.session_key = call.key
-        call.conn.authorized_since = call.now()
-        return self._session_result(call)
-
-    def _session_status(self, call: Call) -> dict[str, Any]:
-        return self._session_result(call)
-
-    def _session_logout(self, call: Call) -> dict[str, Any]:
-        self._end_logon_subscription(call.conn)
-        call.conn.session_key = None
-        call.conn.authorized_since = None
-        return self._session_result(call)
-
-    def _session_subscriptions(self, call: Call) -> list[dict[str, int]]:
-        return [{"subscriptionId": sid} for sid in sorted(call.conn.subscriptions)]
-
     # -- user data stream ------------------------------------------------------------------------
-
-    def _subscribe(self, conn: Connection, account: str) -> int:
-        if account in conn.subscriptions.values():
-            raise ApiError(-2035, "User Data Stream subscription already active.")
-        if len(conn.subscriptions) >= 1000 or conn.next_subscription_id >= 65535:
-            raise ApiError(-2042, "Maximum subscription ID reached for this connection.")
-        sid = conn.next_subscription_id
-        conn.next_subscription_id += 1
-        conn.subscriptions[sid] = account
-        return sid
-
-    def _uds_subscribe(self, call: Call) -> dict[str, int]:
-        sid = self._subscribe(call.conn, call.account)
-        call.conn.logon_subscription = sid
-        return {"subscriptionId": sid}
-
-    def _uds_subscribe_signature(self, call: Call) -> dict[str, int]:
-        return {"subscriptionId": self._subscribe(call.conn, call.account)}
-
-    def _end_subscription(self, conn: Connection, sid: int) -> None:
-        if conn.subscriptions.pop(sid, None) is not None:
-            conn.ws.send({"subscriptionId": sid, "event": stream_terminated(self.clock_ms())})
-        if conn.logon_subscription == sid:
-            conn.logon_subscription = None
-
-    def _end_logon_subscription(self, conn: Connection) -> None:
-        if conn.logon_subscription is not None:
-            self._end_subscription(conn, conn.logon_subscription)
-
-    def _uds_unsubscribe(self, call: Call) -> dict[str, Any]:
-        sid = opt_int(call.params, "subscriptionId")
-        for existing in list(call.conn.subscriptions):
-            if sid is None or existing == sid:
-                self._end_subscription(call.conn, existing)
-        return {}
 
     def _publish(self, account: str, event: dict[str, Any]) -> None:
         for conn in self.connections:

@@ -4,17 +4,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.sim.protocol.errors import ApiError
-from tui.sim.protocol.params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str, symbol
-from tui.sim.spot.api.wire import allocation_json, order_test_commission, sor_order
-from tui.sim.spot.matching.orders import STP_MODES
+from tui.sim.protocol.params import limit, opt_decimal, opt_int, opt_str, req_str, symbol
+from tui.sim.spot.api.wire_sor import allocation_json, sor_order
+from tui.sim.spot.api.ws_method import Call, SignedMethods, weight_or
+from tui.sim.spot.api.ws_order_params import (
+    DAY_MS,
+    new_client_order_id,
+    new_order_resp_type,
+    self_trade_prevention_mode,
+    test_reply,
+    test_weight,
+)
 from tui.sim.spot.matching.sor import place_sor_order
-
-if TYPE_CHECKING:
-    from tui.sim.spot.api.ws_api import Call
 
 # quoteOrderQty is read only to be refused with its own error (SOR does not support it).
 SOR_PARAMS = (
@@ -33,8 +37,6 @@ SOR_PARAMS = (
     "selfTradePreventionMode",
 )
 ALLOCATION_PARAMS = ("symbol", "startTime", "endTime", "fromAllocationId", "limit", "orderId")
-_RESP_TYPES = ("ACK", "RESULT", "FULL")
-_DAY_MS = 24 * 3600 * 1000
 
 
 def _place(call: Call, *, test: bool) -> Any:
@@ -42,18 +44,9 @@ def _place(call: Call, *, test: bool) -> Any:
     sym = symbol(p, call.engine.specs)
     if p.get("quoteOrderQty") not in (None, ""):
         raise ApiError(-1106, "Parameter 'quoteOrderQty' sent when not required.")
-    resp_type = opt_str(p, "newOrderRespType")
-    if resp_type is not None and resp_type not in _RESP_TYPES:
-        raise ApiError(-1130, "Data sent for parameter 'newOrderRespType' is not valid.")
-    stp = opt_str(p, "selfTradePreventionMode")
-    if stp is not None and stp not in STP_MODES:
-        raise ApiError(-1130, "Data sent for parameter 'selfTradePreventionMode' is not valid.")
-    cid = opt_str(p, "newClientOrderId")
-    if cid is not None and len(cid) > 36:
-        raise ApiError(
-            -1100,
-            "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
-        )
+    resp_type = new_order_resp_type(p)
+    stp = self_trade_prevention_mode(p)
+    cid = new_client_order_id(p)
     result = place_sor_order(
         call.engine,
         call.account,
@@ -71,10 +64,7 @@ def _place(call: Call, *, test: bool) -> Any:
         test=test,
     )
     if test:
-        if opt_bool(p, "computeCommissionRates", False):
-            maker, taker = call.engine.commission_rates(call.account)
-            return order_test_commission(maker, taker, special=False)
-        return {}
+        return test_reply(call, special=False)
     order = result.order
     # MARKET and LIMIT (the only SOR types) answer FULL by default; the reply is a one-element list
     reply = sor_order(order, order.update_time, result.allocations, result.working_floor, resp_type or "FULL")
@@ -94,7 +84,7 @@ def my_allocations(call: Call) -> Any:
     sym = symbol(p, call.engine.specs)
     start, end = opt_int(p, "startTime"), opt_int(p, "endTime")
     order_id, from_id = opt_int(p, "orderId"), opt_int(p, "fromAllocationId")
-    if start is not None and end is not None and end - start > _DAY_MS:
+    if start is not None and end is not None and end - start > DAY_MS:
         raise ApiError(-1127, "More than 24 hours between startTime and endTime.")
     if (order_id is not None or from_id is not None) and (start is not None or end is not None):
         raise ApiError(-1128, "Combination of optional parameters invalid.")
@@ -110,26 +100,11 @@ def my_allocations(call: Call) -> Any:
     return [allocation_json(a) for a in rows]
 
 
-def _test_weight(params: dict[str, Any]) -> int:
-    return 20 if opt_bool(params, "computeCommissionRates", False) else 1
-
-
-def _weight_or(default: int, fn: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], int]:
-    def weight(params: dict[str, Any]) -> int:
-        try:
-            return fn(params)
-        except ApiError:
-            return default
-
-    return weight
-
-
-# name -> (handler, weight, permission, accepted params, counts towards ORDERS), as in ws_trading
-METHODS: dict[str, tuple[Callable[[Call], Any], Any, str, tuple[str, ...], bool]] = {
+METHODS: SignedMethods = {
     "sor.order.place": (sor_order_place, 1, "TRADE", SOR_PARAMS, True),
     "sor.order.test": (
         sor_order_test,
-        _weight_or(1, _test_weight),
+        weight_or(1, test_weight),
         "TRADE",
         (*SOR_PARAMS, "computeCommissionRates"),
         False,

@@ -1,12 +1,11 @@
 """WS API trading and account methods: order.place/test/cancel/status, openOrders.*, allOrders,
-myTrades, account.status, account.commission, account.rateLimits.orders. Each turns params into one engine call and the
+myTrades, myPreventedMatches, account.status, account.commission, account.rateLimits.orders. Each turns params into one engine call and the
 result into Binance's JSON (web-socket-api.md, "Trading requests" and "Account requests").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.sim.protocol.errors import ApiError
 from tui.sim.protocol.params import limit, opt_bool, opt_decimal, opt_int, opt_str, req_str, symbol
@@ -14,17 +13,21 @@ from tui.sim.spot.api.wire import (
     account_trade,
     cancel_report,
     d8,
-    order_ack,
-    order_full,
-    order_result,
+    order_reply,
     order_status,
-    order_test_commission,
 )
-from tui.sim.spot.api.wire_lists import list_canceled
-from tui.sim.spot.matching.orders import OPEN_STATUSES, STP_MODES
-
-if TYPE_CHECKING:
-    from tui.sim.spot.api.ws_api import Call
+from tui.sim.spot.api.wire_lists import list_canceled, prevented_match
+from tui.sim.spot.api.ws_method import Call, SignedMethods, weight_or
+from tui.sim.spot.api.ws_order_params import (
+    new_client_order_id,
+    new_order_resp_type,
+    place_order,
+    self_trade_prevention_mode,
+    test_reply,
+    test_weight,
+    time_range,
+)
+from tui.sim.spot.matching.orders import OPEN_STATUSES, OrderParams
 
 ORDER_PARAMS = (
     "symbol",
@@ -46,35 +49,22 @@ ORDER_PARAMS = (
     "pegOffsetType",
     "pegOffsetValue",
 )
-_RESP_TYPES = ("ACK", "RESULT", "FULL")
-_DAY_MS = 24 * 3600 * 1000
 
 
 def _place(call: Call, *, test: bool) -> Any:
     p = call.params
     sym = symbol(p, call.engine.specs)
-    resp_type = opt_str(p, "newOrderRespType")
-    if resp_type is not None and resp_type not in _RESP_TYPES:
-        raise ApiError(-1130, "Data sent for parameter 'newOrderRespType' is not valid.")
-    stp = opt_str(p, "selfTradePreventionMode")
-    if stp is not None and stp not in STP_MODES:
-        raise ApiError(-1130, "Data sent for parameter 'selfTradePreventionMode' is not valid.")
-    cid = opt_str(p, "newClientOrderId")
-    if cid is not None and len(cid) > 36:
-        raise ApiError(
-            -1100,
-            "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
-        )
-    result = call.engine.place_order(
-        call.account,
-        sym,
+    resp_type = new_order_resp_type(p)
+    stp = self_trade_prevention_mode(p)
+    cid = new_client_order_id(p)
+    order = OrderParams(
         req_str(p, "side"),
         req_str(p, "type"),
         quantity=opt_decimal(p, "quantity"),
         quote_order_qty=opt_decimal(p, "quoteOrderQty"),
         price=opt_decimal(p, "price"),
         time_in_force=opt_str(p, "timeInForce"),
-        new_client_order_id=cid,
+        client_order_id=cid,
         stop_price=opt_decimal(p, "stopPrice"),
         trailing_delta=opt_int(p, "trailingDelta"),
         iceberg_qty=opt_decimal(p, "icebergQty"),
@@ -84,21 +74,12 @@ def _place(call: Call, *, test: bool) -> Any:
         peg_price_type=opt_str(p, "pegPriceType"),
         peg_offset_type=opt_str(p, "pegOffsetType"),
         peg_offset_value=opt_int(p, "pegOffsetValue"),
-        test=test,
     )
+    result = place_order(call.engine, call.account, sym, order, test=test)
     if test:
-        if opt_bool(p, "computeCommissionRates", False):
-            maker, taker = call.engine.commission_rates(call.account)
-            return order_test_commission(maker, taker)
-        return {}
-    order = result.order
-    resp_type = resp_type or ("FULL" if order.type in ("MARKET", "LIMIT") else "ACK")
-    transact = order.update_time
-    if resp_type == "ACK":
-        return order_ack(order, transact)
-    if resp_type == "RESULT":
-        return order_result(order, transact)
-    return order_full(order, transact, result.fills, result.prevented)
+        return test_reply(call, special=True)
+    placed = result.order
+    return order_reply(placed, placed.update_time, result.fills, result.prevented, resp_type)
 
 
 def order_place(call: Call) -> Any:
@@ -153,17 +134,10 @@ def open_orders_cancel_all(call: Call) -> Any:
     return [cancel_report(s, s.update_time) for s in singles] + [list_canceled(lst) for lst in lists]
 
 
-def _time_range(call: Call) -> tuple[int | None, int | None]:
-    start, end = opt_int(call.params, "startTime"), opt_int(call.params, "endTime")
-    if start is not None and end is not None and end - start > _DAY_MS:
-        raise ApiError(-1127, "More than 24 hours between startTime and endTime.")
-    return start, end
-
-
 def all_orders(call: Call) -> Any:
     p = call.params
     sym = symbol(p, call.engine.specs)
-    start, end = _time_range(call)
+    start, end = time_range(p)
     orders = call.engine.all_orders(
         call.account,
         sym,
@@ -178,7 +152,7 @@ def all_orders(call: Call) -> Any:
 def my_trades(call: Call) -> Any:
     p = call.params
     sym = symbol(p, call.engine.specs)
-    start, end = _time_range(call)
+    start, end = time_range(p)
     order_id, from_id = opt_int(p, "orderId"), opt_int(p, "fromId")
     if from_id is not None and (start is not None or end is not None):
         raise ApiError(-1128, "Combination of optional parameters invalid.")
@@ -194,6 +168,20 @@ def my_trades(call: Call) -> Any:
         limit=limit(p, 500, 1000),
     )
     return [account_trade(t) for t in trades]
+
+
+def my_prevented_matches(call: Call) -> Any:
+    p = call.params
+    sym = symbol(p, call.engine.specs)
+    match_id, order_id = opt_int(p, "preventedMatchId"), opt_int(p, "orderId")
+    from_id = opt_int(p, "fromPreventedMatchId")
+    if (match_id is None) == (order_id is None) or (from_id is not None and order_id is None):
+        raise ApiError(-1128, "Combination of optional parameters invalid.")
+    found = call.engine.prevented_matches(
+        call.account, sym, prevented_match_id=match_id, order_id=order_id, from_prevented_match_id=from_id,
+        limit=limit(p, 500, 1000),
+    )  # fmt: skip
+    return [prevented_match(m) for m in found]
 
 
 def _bps(rate: Any) -> int:
@@ -253,25 +241,10 @@ def account_rate_limits_orders(call: Call) -> Any:
     return [row for row in usage if row["rateLimitType"] == "ORDERS"]
 
 
-def _test_weight(params: dict[str, Any]) -> int:
-    return 20 if opt_bool(params, "computeCommissionRates", False) else 1
-
-
-def _weight_or(default: int, fn: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], int]:
-    def weight(params: dict[str, Any]) -> int:
-        try:
-            return fn(params)
-        except ApiError:
-            return default
-
-    return weight
-
-
 _REF = ("symbol", "orderId", "origClientOrderId")
-# name -> (handler, weight, permission, accepted params, counts towards ORDERS)
-METHODS: dict[str, tuple[Callable[[Call], Any], Any, str, tuple[str, ...], bool]] = {
+METHODS: SignedMethods = {
     "order.place": (order_place, 1, "TRADE", ORDER_PARAMS, True),
-    "order.test": (order_test, _weight_or(1, _test_weight), "TRADE", (*ORDER_PARAMS, "computeCommissionRates"), False),
+    "order.test": (order_test, weight_or(1, test_weight), "TRADE", (*ORDER_PARAMS, "computeCommissionRates"), False),
     "order.cancel": (order_cancel, 1, "TRADE", (*_REF, "newClientOrderId", "cancelRestrictions"), False),
     "order.status": (order_status_, 4, "USER_DATA", _REF, False),
     "openOrders.status": (open_orders_status, lambda p: 6 if p.get("symbol") else 80, "USER_DATA", ("symbol",), False),
@@ -282,6 +255,13 @@ METHODS: dict[str, tuple[Callable[[Call], Any], Any, str, tuple[str, ...], bool]
         lambda p: 5 if p.get("orderId") is not None else 20,
         "USER_DATA",
         ("symbol", "orderId", "startTime", "endTime", "fromId", "limit"),
+        False,
+    ),
+    "myPreventedMatches": (
+        my_prevented_matches,
+        lambda p: 2 if p.get("preventedMatchId") is not None else 20,
+        "USER_DATA",
+        ("symbol", "preventedMatchId", "orderId", "fromPreventedMatchId", "limit"),
         False,
     ),
     "account.status": (account_status, 20, "USER_DATA", ("omitZeroBalances",), False),

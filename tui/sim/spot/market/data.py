@@ -1,4 +1,5 @@
 """Public market data derived from the engine's trades: klines, aggregate trades, 24h ticker, avgPrice.
+The records it hands out (KlineBar, AggTrade, their events, INTERVALS) are `records`.
 
 `MarketData(engine)` subscribes to the engine and keeps, per symbol:
   - klines for every interval in `INTERVALS` (1s ... 1d), open times aligned to the interval in UTC ms,
@@ -27,6 +28,20 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tui.domain.money import ZERO
+from tui.sim.spot.market.records import (
+    DAY_MS,
+    HOUR_MS,
+    INTERVALS,
+    MINUTE_MS,
+    AggTrade,
+    AggTradeExecuted,
+    KlineBar,
+    KlineUpdated,
+    MarketDataEvent,
+    MarketDataListener,
+    flat_bar,
+    merge_bars,
+)
 from tui.sim.spot.matching.engine import (
     BalancesChanged,
     BookLevelChanged,
@@ -37,120 +52,7 @@ from tui.sim.spot.matching.engine import (
     TradeExecuted,
 )
 
-_S, _M, _H, _D = 1000, 60_000, 3_600_000, 86_400_000
-INTERVALS: dict[str, int] = {
-    "1s": _S,
-    "1m": _M,
-    "3m": 3 * _M,
-    "5m": 5 * _M,
-    "15m": 15 * _M,
-    "30m": 30 * _M,
-    "1h": _H,
-    "2h": 2 * _H,
-    "4h": 4 * _H,
-    "6h": 6 * _H,
-    "8h": 8 * _H,
-    "12h": 12 * _H,
-    "1d": _D,
-}
 _EIGHT = Decimal("0.00000001")
-
-
-@dataclass(frozen=True)
-class KlineBar:
-    """One candlestick, with every field of Binance's kline array/stream."""
-
-    symbol: str
-    interval: str
-    open_time: int
-    close_time: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-    quote_volume: Decimal
-    trades: int
-    taker_buy_volume: Decimal
-    taker_buy_quote_volume: Decimal
-    first_trade_id: int = -1
-    last_trade_id: int = -1
-    closed: bool = False
-
-
-@dataclass(frozen=True)
-class AggTrade:
-    symbol: str
-    agg_id: int
-    price: Decimal
-    qty: Decimal
-    first_trade_id: int
-    last_trade_id: int
-    time: int
-    buyer_is_maker: bool
-
-
-@dataclass(frozen=True)
-class KlineUpdated:
-    symbol: str
-    interval: str
-    kline: KlineBar
-
-
-@dataclass(frozen=True)
-class AggTradeExecuted:
-    trade: AggTrade
-
-    @property
-    def symbol(self) -> str:
-        return self.trade.symbol
-
-
-MarketDataEvent = KlineUpdated | AggTradeExecuted
-MarketDataListener = Callable[[MarketDataEvent], None]
-
-
-def merge_bars(bar: KlineBar, other: KlineBar) -> KlineBar:
-    """`bar` extended by the later `other` (same interval slot)."""
-    return KlineBar(
-        bar.symbol,
-        bar.interval,
-        bar.open_time,
-        bar.close_time,
-        bar.open,
-        max(bar.high, other.high),
-        min(bar.low, other.low),
-        other.close,
-        bar.volume + other.volume,
-        bar.quote_volume + other.quote_volume,
-        bar.trades + other.trades,
-        bar.taker_buy_volume + other.taker_buy_volume,
-        bar.taker_buy_quote_volume + other.taker_buy_quote_volume,
-        bar.first_trade_id if bar.first_trade_id >= 0 else other.first_trade_id,
-        other.last_trade_id if other.last_trade_id >= 0 else bar.last_trade_id,
-        False,
-    )
-
-
-def _flat(symbol: str, interval: str, open_time: int, ms: int, price: Decimal, closed: bool) -> KlineBar:
-    return KlineBar(
-        symbol,
-        interval,
-        open_time,
-        open_time + ms - 1,
-        price,
-        price,
-        price,
-        price,
-        ZERO,
-        ZERO,
-        0,
-        ZERO,
-        ZERO,
-        -1,
-        -1,
-        closed,
-    )
 
 
 @dataclass
@@ -247,7 +149,7 @@ class MarketData:
             self._close_last(series)
             start = max(last.open_time + ms, bar.open_time - ms * (series.maxlen or 1000))
             for t in range(start, bar.open_time, ms):
-                series.append(_flat(bar.symbol, bar.interval, t, ms, last.close, True))
+                series.append(flat_bar(bar.symbol, bar.interval, t, ms, last.close, True))
         series.append(bar)
         self._dirty[key] = None
 
@@ -291,7 +193,7 @@ class MarketData:
             current = now_ms - now_ms % ms
             last = series[-1]
             if last.open_time < current:
-                self._add_bar(_flat(symbol, interval, current, ms, last.close, False))
+                self._add_bar(flat_bar(symbol, interval, current, ms, last.close, False))
         self.flush()
 
     def backfill(self, symbol: str, bars: Iterable[KlineBar], bar_interval: str = "1m") -> None:
@@ -353,8 +255,10 @@ class MarketData:
         if not minutes or minutes[0].open_time <= open_time:
             return [b for b in minutes if b.open_time >= open_time]
         first = minutes[0].open_time
-        hour_end = first - first % _H + (_H if first % _H else 0)  # first hour wholly in 1m history
-        hours = [b for b in self._klines[(symbol, "1h")] if open_time <= b.open_time and b.open_time + _H <= hour_end]
+        hour_end = first - first % HOUR_MS + (HOUR_MS if first % HOUR_MS else 0)  # first hour wholly in 1m history
+        hours = [
+            b for b in self._klines[(symbol, "1h")] if open_time <= b.open_time and b.open_time + HOUR_MS <= hour_end
+        ]
         if not hours:
             return list(minutes)
         return hours + [b for b in minutes if b.open_time >= hour_end]
@@ -401,7 +305,7 @@ class MarketData:
         """Volume-weighted price of the last `minutes` minutes (Binance's avgPrice), else the last price."""
         self._check(symbol)
         now = self.engine.clock_ms() if now_ms is None else now_ms
-        since = now - now % _M - (minutes - 1) * _M
+        since = now - now % MINUTE_MS - (minutes - 1) * MINUTE_MS
         vol = qvol = ZERO
         for bar in reversed(self._klines[(symbol, "1m")]):
             if bar.open_time < since:
@@ -416,9 +320,9 @@ class MarketData:
         """Rolling 24h statistics (GET /api/v3/ticker/24hr), from 1m klines, Binance's field names."""
         self._check(symbol)
         now = self.engine.clock_ms() if now_ms is None else now_ms
-        open_time = now - _D
-        window = [b for b in self._klines[(symbol, "1m")] if b.open_time >= open_time - open_time % _M]
-        before = [b for b in self._klines[(symbol, "1m")] if b.open_time < open_time - open_time % _M]
+        open_time = now - DAY_MS
+        window = [b for b in self._klines[(symbol, "1m")] if b.open_time >= open_time - open_time % MINUTE_MS]
+        before = [b for b in self._klines[(symbol, "1m")] if b.open_time < open_time - open_time % MINUTE_MS]
         last = self.last_price(symbol) or ZERO
         trades = self._trades[symbol]
         last_qty = trades[-1].qty if trades else ZERO

@@ -25,7 +25,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from tui.domain.money import ZERO, floor_to_step
 from tui.sim.spot.filters import SymbolRules
-from tui.sim.spot.market.data import KlineBar, MarketData
+from tui.sim.spot.market.data import MarketData
+from tui.sim.spot.market.records import KlineBar
 from tui.sim.spot.matching.engine import Engine, SimError
 from tui.sim.spot.symbols import START_PRICES
 

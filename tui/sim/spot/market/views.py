@@ -1,7 +1,7 @@
 """Public market data answers shared by the WS API methods and the REST routes: exchangeInfo,
 depth, recent / historical / aggregate trades, klines and uiKlines, 24hr ticker, book ticker, average
 price, and the account's filters on a symbol (myFilters) (rest-api.md / web-socket-api.md shapes). The
-other tickers (rolling window, trading day, price) live in `market_tickers`.
+other tickers (rolling window, trading day, price) live in `tickers`.
 
 Every function takes the request params (a mapping) and returns the JSON result, raising
 `ApiError` for bad input.
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from tui.sim.protocol.errors import ApiError, bad_interval, invalid_param
 from tui.sim.protocol.params import Params, limit, opt_int, opt_str, req_str, symbol, symbol_list
 from tui.sim.protocol.rate_limits import RateLimiter
-from tui.sim.spot.api.wire import d8, levels, symbol_filters, symbol_info
+from tui.sim.spot.api.wire import d8, levels
+from tui.sim.spot.api.wire_exchange_info import symbol_filters, symbol_info
 from tui.sim.spot.market.windows import klines_in_zone
 from tui.sim.spot.matching.engine import Engine, TradeExecuted
 
@@ -27,7 +28,7 @@ KLINE_INTERVALS = ("1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h",
 
 
 def exchange_info(engine: Engine, limiter: RateLimiter, params: Params, *, rest: bool) -> dict[str, Any]:
-    from tui.sim.spot.api.wire import sors_json
+    from tui.sim.spot.api.wire_sor import sors_json
     from tui.sim.spot.matching.sor import sor_configs  # here, not at the top: SOR is this function's concern only
 
     names = symbol_list(params, engine.specs)
@@ -235,6 +236,21 @@ def historical_trades(engine: Engine, market_data: MarketData, params: Params) -
     return [trade_row(t) for t in market_data.trades(sym, from_id=opt_int(params, "fromId"), limit=n)]
 
 
+def agg_trade_row(a: Any) -> dict[str, Any]:
+    """One aggregate trade as trades.aggregate / GET /api/v3/aggTrades list it (and the aggTrade stream
+    after its e, E, s)."""
+    return {
+        "a": a.agg_id,
+        "p": d8(a.price),
+        "q": d8(a.qty),
+        "f": a.first_trade_id,
+        "l": a.last_trade_id,
+        "T": a.time,
+        "m": a.buyer_is_maker,
+        "M": True,
+    }
+
+
 def agg_trades(engine: Engine, market_data: MarketData, params: Params) -> list[dict[str, Any]]:
     """trades.aggregate / GET /api/v3/aggTrades: by `fromId`, by execution time, or the most recent;
     `fromId` cannot be combined with `startTime` / `endTime` (-1128)."""
@@ -244,19 +260,7 @@ def agg_trades(engine: Engine, market_data: MarketData, params: Params) -> list[
         raise ApiError(-1128, "Combination of optional parameters invalid.")
     n = limit(params, 500, 1000)
     rows = market_data.agg_trades(sym, from_id=from_id, start_time=start, end_time=end, limit=n)
-    return [
-        {
-            "a": a.agg_id,
-            "p": d8(a.price),
-            "q": d8(a.qty),
-            "f": a.first_trade_id,
-            "l": a.last_trade_id,
-            "T": a.time,
-            "m": a.buyer_is_maker,
-            "M": True,
-        }
-        for a in rows
-    ]
+    return [agg_trade_row(a) for a in rows]
 
 
 # --- account filters -------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from tui.domain.money import ZERO
-from tui.sim.spot.market.data import INTERVALS, KlineBar, MarketData, merge_bars
+from tui.sim.spot.market.data import MarketData
+from tui.sim.spot.market.records import INTERVALS, KlineBar, merge_bars
 
 _EIGHT = Decimal("0.00000001")
 

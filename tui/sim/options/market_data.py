@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tui.sim.options.book import ZERO
-from tui.sim.options.engine import Event, Trade, TradeEvent
+from tui.sim.options.events import Event, Trade, TradeEvent
 
 MAX_TRADES = 5000
 DAY_MS = 86_400_000
@@ -61,7 +61,7 @@ class Ticker24h:
     count: int
 
 
-class Tape:
+class OptionsMarketData:
     """The last `MAX_TRADES` trades of every series (an engine listener)."""
 
     def __init__(self) -> None:
