@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from tui.domain.futures.exports import ExportJob
+from tui.domain.futures.exports import ACTIVE_STATES, STATES, ExportJob
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 BAR_CELLS = 12
+# Wide enough for every state (a spinner and a space before the active ones), so the columns stay put
+# whichever states the table happened to show: it sees only the latest list, not every step.
+STATE_WIDTH = max(max(len(s) for s in STATES), 2 + max(len(s) for s in ACTIVE_STATES))
 
 
 def _date(ms: int) -> str:
@@ -61,7 +64,7 @@ class ExportJobsTable(DataTable[str]):
 
     def on_mount(self) -> None:
         for name in self.COLUMNS:
-            self.add_column(name, key=name)
+            self.add_column(name, key=name, width=STATE_WIDTH if name == "State" else None)
 
     @property
     def selected_job(self) -> ExportJob | None:
