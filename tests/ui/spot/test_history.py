@@ -163,7 +163,7 @@ async def test_a_history_worker_that_fails_is_shown_not_lost(make_trading_app, m
         async def broken_my_trades(symbol: str, **kwargs: object) -> list[object]:
             raise RuntimeError("myTrades reply in a shape nobody expected")
 
-        monkeypatch.setattr(app.session, "my_trades", broken_my_trades)
+        monkeypatch.setattr(app.session.account, "my_trades", broken_my_trades)
         screen = await _history(pilot, app)
         await pilot.press("2")
 
