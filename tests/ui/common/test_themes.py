@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.themes import bundled_themes_dir, load_themes, remembered_theme, theme_from_toml
 
 BUNDLED = {"binance-dark", "binance-light", "high-contrast"}

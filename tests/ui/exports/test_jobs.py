@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.screens.common.confirm import ConfirmScreen
 from tui.screens.exports.csv_table import CsvTableScreen
 from tui.screens.exports.jobs import ExportScreen, parse_range

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.console import Console
 from textual.command import CommandPalette
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tests.ui.spot.test_dashboard import _book, _fill_form, _ready
 from tui.messages import OrderRejected
 from tui.screens.common.help import HelpScreen

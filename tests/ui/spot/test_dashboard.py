@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input
 
-from tests.ui.conftest import type_into, wait_until
+from tests.fixtures.pilot import type_into, wait_until
 from tui.screens.spot.order_form import OrderFormScreen
 from tui.widgets.spot.balances import BalancesView
 from tui.widgets.spot.kline_chart import KlineChart

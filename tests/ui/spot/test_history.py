@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.domain.spot.orders import ListLeg, OrderListRequest, OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.spot.history import HistoryScreen
 from tui.widgets.spot.history_tables import LIST_COLUMNS, HistoryPane

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tests.ui.spot.test_dashboard import _book, _orders, _ready
 from tui.domain.spot.orders import ListKind, OrderType, StpMode
 from tui.screens.common.confirm import ConfirmScreen

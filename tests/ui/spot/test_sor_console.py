@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import type_into, wait_until
+from tests.fixtures.pilot import type_into, wait_until
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.common.confirm import ConfirmScreen

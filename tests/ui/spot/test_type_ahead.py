@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.screens.spot.order_form import OrderFormScreen
 
 
