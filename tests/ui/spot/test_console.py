@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.console import Console
 from textual.command import CommandPalette
 
-from tests.fixtures.pilot import wait_until
+from tests.fixtures.pilot import pick_command, wait_until
 from tests.ui.spot.test_dashboard import _book, _fill_form, _ready
 from tui.messages import OrderRejected
 from tui.screens.common.help import HelpScreen
@@ -42,8 +42,7 @@ async def test_every_action_is_in_the_command_palette_and_runs_from_it(make_trad
             assert binding.description in titles
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
-        await pilot.press(*"Help")
-        await pilot.pause(0.3)
+        await pick_command(pilot, "Help")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help from the palette")
 
