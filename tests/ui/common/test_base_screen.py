@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import App
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.exchange.errors import ExchangeError
 from tui.screens.common.base import BaseScreen
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import pick_command, wait_until
 from tui.themes import bundled_themes_dir, load_themes, remembered_theme, theme_from_toml
 
 BUNDLED = {"binance-dark", "binance-light", "high-contrast"}
@@ -42,10 +42,9 @@ async def test_switch_theme_from_the_palette_and_it_is_remembered(make_trading_a
         assert set(app.available_themes) >= BUNDLED
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
-        await pilot.press(*"Theme", "enter")
-        await pilot.pause(0.3)
-        await pilot.press(*"high-contrast")
-        await pilot.pause(0.3)
+        await pick_command(pilot, "Theme")
+        await pilot.press("enter")
+        await pick_command(pilot, "high-contrast")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.theme == "high-contrast", what="theme switched")
         book = app.dashboard.query_one("#book")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.domain.futures.exports import ExportJob
 from tui.exchange.futures.jobs import JobChange
 from tui.messages import ExportJobsChanged

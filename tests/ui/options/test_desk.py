@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.screens.common.confirm import ConfirmScreen
 from tui.screens.options.desk import OptionsScreen
 from tui.screens.options.order_form import OptionOrderFormScreen

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.console import Console
 from textual.command import CommandPalette
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import pick_command, wait_until
 from tests.ui.spot.test_dashboard import _book, _fill_form, _ready
 from tui.messages import OrderRejected
 from tui.screens.common.help import HelpScreen
@@ -42,8 +42,7 @@ async def test_every_action_is_in_the_command_palette_and_runs_from_it(make_trad
             assert binding.description in titles
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
-        await pilot.press(*"Help")
-        await pilot.pause(0.3)
+        await pick_command(pilot, "Help")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help from the palette")
 
@@ -101,8 +100,7 @@ async def test_exchange_rejection_shows_code_and_message(make_trading_app) -> No
         await wait_until(pilot, lambda: captured, what="rejection")
         assert captured[0].code == -2010
         assert "insufficient balance" in captured[0].msg
-        await pilot.pause(0.2)
-        assert any("-2010" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("-2010" in n.message for n in app._notifications), what="the notice")
         assert app.is_running
 
 
@@ -218,7 +216,7 @@ async def test_enter_in_the_confirmation_goes_back_instead_of_sending(make_tradi
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
         await pilot.press("enter")  # focus is on Back
         await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="back to the form")
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # bounded: proves no order goes out, which no condition can show
         assert sim.engine.all_orders("demo", "BTCUSDT") == []
 
 
@@ -254,7 +252,7 @@ async def test_read_only_profile_hides_and_refuses_trading(sim, tmp_path) -> Non
         titles = {command.title for command in app.get_system_commands(app.dashboard)}
         assert "Buy" not in titles and "Cancel order" not in titles and "Options desk" in titles
         await pilot.press("b")
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # bounded: proves the form does not open, which no condition can show
         assert not isinstance(app.screen, OrderFormScreen)
         header = str(app.dashboard.query_one(HeaderBar).render())
         assert "watch" in header and "READ-ONLY" in header
@@ -292,9 +290,8 @@ async def test_live_profile_is_visibly_different(sim, tmp_path) -> None:  # type
     settings = Settings(endpoints=endpoints, profile_name="live", live=True)
     app = make_app(settings, Session(endpoints, load_demo_signer(tmp_path / "keys", "ed25519")), venue="test sim")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.2)
         header = app.dashboard.query_one(HeaderBar)
-        assert header.has_class("live")
+        await wait_until(pilot, lambda: header.has_class("live"), what="the live header")
         assert "LIVE · REAL MONEY" in str(header.render())
 
 

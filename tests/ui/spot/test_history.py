@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import pick_command, wait_until
 from tui.domain.spot.orders import ListLeg, OrderListRequest, OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.spot.history import HistoryScreen
 from tui.widgets.spot.history_tables import LIST_COLUMNS, HistoryPane
@@ -147,8 +147,7 @@ async def test_history_actions_are_in_the_command_palette(make_trading_app) -> N
         await wait_until(pilot, lambda: app.dashboard.ready, what="session ready")
         screen = await _history(pilot, app)
         await pilot.press("ctrl+p")
-        await pilot.press(*"History: Account")
-        await pilot.pause(0.5)
+        await pick_command(pilot, "History: Account")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen and screen.active_tab == "account", what="account tab")
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tests.ui.spot.test_dashboard import _book, _orders, _ready
 from tui.domain.spot.orders import ListKind, OrderType, StpMode
 from tui.screens.common.confirm import ConfirmScreen
@@ -158,10 +158,9 @@ async def test_a_bad_field_shows_its_error_there_and_nothing_is_sent(make_tradin
         await _type(pilot, form, "working_quantity", "0.001")
         await _type(pilot, form, "pending_price", _price(bid * Decimal("1.03")))
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
-        assert app.screen is form
         error = form.query_one("#working_price-error")
-        assert error.display and "PRICE_FILTER" in str(error.render())
+        await wait_until(pilot, lambda: error.display and "PRICE_FILTER" in str(error.render()), what="the error")
+        assert app.screen is form
         assert not form.query_one("#pending_price-error").display
         assert not form.query_one("#working_quantity-error").display
         assert form.focused is form.query_one("#working_price")  # the person is taken to it

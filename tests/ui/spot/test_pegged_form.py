@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tests.ui.spot.test_dashboard import _orders
 from tests.ui.spot.test_list_forms import _choose, _type
 from tests.ui.spot.test_sor_console import SIZE, _form, _ready

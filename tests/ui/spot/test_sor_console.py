@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import type_into, wait_until
+from tests.fixtures.pilot import pick_command, type_into, wait_until
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.common.confirm import ConfirmScreen
@@ -177,8 +177,7 @@ async def test_allocations_tab_lists_a_sor_orders_allocations(make_trading_app, 
         await pilot.press("1")
         await wait_until(pilot, lambda: screen.active_tab == "orders", what="orders tab")
         await pilot.press("ctrl+p")
-        await pilot.press(*"History: Allocations")
-        await pilot.pause(0.5)
+        await pick_command(pilot, "History: Allocations")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen and screen.active_tab == "allocations", what="palette")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from tests.ui.conftest import wait_until
+from tests.fixtures.pilot import wait_until
 from tui.screens.spot.order_form import OrderFormScreen
 
 
@@ -25,6 +25,8 @@ async def test_keys_after_tab_in_one_burst_go_to_the_next_field(make_trading_app
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="order form")
         form = app.screen
+        # The screen is current before its fields are composed: wait for them, then query.
+        await wait_until(pilot, lambda: form.query("#price") and form.query("#quantity"), what="the form's fields")
         price, quantity = form.query_one("#price", Input), form.query_one("#quantity", Input)
         price.focus()
         await wait_until(pilot, lambda: app.focused is price, what="focus on price")

@@ -15,6 +15,7 @@ import pytest
 import websockets
 
 from tui.sim.server import SimServer
+from tui.sim.spot.api.stream_subscriptions import MAX_CONTROL_PER_SECOND
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -25,6 +26,25 @@ async def drive(sim: SimServer, seconds: float) -> None:
     while time.monotonic() < end:
         sim.market.step(sim.clock_ms())
         await asyncio.sleep(0.05)
+
+
+async def until(predicate: Any, timeout: float = 3.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+async def room_for(sim: SimServer, messages: int) -> None:
+    """Wait until the only stream connection may send `messages` more control messages without
+    passing the 5-per-second limit: the limiter's own window says when, not a fixed second."""
+    assert sim.streams is not None
+    (conn,) = sim.streams.connections
+
+    def in_window() -> int:
+        now = time.monotonic()
+        return sum(1 for t in conn.control_times if now - t < 1.0)
+
+    await until(lambda: in_window() + messages <= MAX_CONTROL_PER_SECOND)
 
 
 async def collect(ws: Any, seconds: float) -> list[Any]:
@@ -140,11 +160,11 @@ async def test_subscribe_unsubscribe_list_properties(sim: SimServer) -> None:
             "id": 1,
         }
         assert (await ask({"method": "LIST_SUBSCRIPTIONS", "id": 2}))["result"] == ["btcusdt@trade", "ethusdt@depth"]
-        await asyncio.sleep(1.0)  # stay under 5 control messages per second
+        await room_for(sim, 3)
         assert (await ask({"method": "UNSUBSCRIBE", "params": ["ethusdt@depth"], "id": 312}))["result"] is None
         assert (await ask({"method": "LIST_SUBSCRIPTIONS", "id": 3}))["result"] == ["btcusdt@trade"]
         assert (await ask({"method": "GET_PROPERTY", "params": ["combined"], "id": 4}))["result"] is False
-        await asyncio.sleep(1.0)
+        await room_for(sim, 3)
         assert (await ask({"method": "SET_PROPERTY", "params": ["combined", True], "id": 5}))["result"] is None
         assert (await ask({"method": "GET_PROPERTY", "params": ["combined"], "id": "abc"})) == {
             "result": True,
@@ -152,7 +172,7 @@ async def test_subscribe_unsubscribe_list_properties(sim: SimServer) -> None:
         }
         err = await ask({"method": "SET_PROPERTY", "params": ["combined", "yes"], "id": 6})
         assert err["error"] == {"code": 1, "msg": "Invalid value type: expected Boolean"}
-        await asyncio.sleep(1.0)
+        await room_for(sim, 3)
         err = await ask({"method": "GET_PROPERTY", "params": ["colour"], "id": 7})
         assert err["error"] == {"code": 0, "msg": "Unknown property"}
         err = await ask({"method": "SUBSCRIBED", "params": [], "id": 8})
@@ -177,7 +197,7 @@ async def test_too_many_control_messages_disconnects(sim: SimServer) -> None:
 
 async def test_close_all_hook(sim: SimServer) -> None:
     async with websockets.connect(f"{sim.stream_url}/ws/btcusdt@trade") as ws:
-        await asyncio.sleep(0.05)
+        await until(lambda: sim.streams and sim.streams.connections)  # the server has taken it in
         await sim.streams.close_all()  # type: ignore[union-attr]
         with pytest.raises(websockets.ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 3)
