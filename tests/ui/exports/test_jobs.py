@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.fixtures.pilot import wait_until
+from tests.fixtures.pilot import wait_for_screen, wait_until
 from tui.domain.futures.exports import ExportJob
 from tui.exchange.futures.jobs import JobChange
 from tui.messages import ExportJobsChanged
@@ -18,7 +18,7 @@ from tui.widgets.exports.jobs import ExportJobsTable
 
 async def _open_export(pilot, app) -> ExportScreen:  # type: ignore[no-untyped-def]
     await pilot.press("e")
-    await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), what="export screen")
+    await wait_for_screen(pilot, ExportScreen, ready="#start")
     return app.screen
 
 

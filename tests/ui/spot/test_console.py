@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.console import Console
 from textual.command import CommandPalette
 
-from tests.fixtures.pilot import pick_command, wait_until
+from tests.fixtures.pilot import pick_command, wait_for_screen, wait_until
 from tests.ui.spot.test_dashboard import _book, _fill_form, _ready
 from tui.messages import OrderRejected
 from tui.screens.common.help import HelpScreen
@@ -215,7 +215,7 @@ async def test_enter_in_the_confirmation_goes_back_instead_of_sending(make_tradi
         await pilot.press("enter")  # submit from the quantity field: opens the review
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
         await pilot.press("enter")  # focus is on Back
-        await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="back to the form")
+        await wait_for_screen(pilot, OrderFormScreen, ready="#type")
         await pilot.pause(0.3)  # bounded: proves no order goes out, which no condition can show
         assert sim.engine.all_orders("demo", "BTCUSDT") == []
 
@@ -301,6 +301,6 @@ async def test_palette_lists_the_front_screens_actions(make_trading_app) -> None
     app = make_trading_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), what="export screen")
+        await wait_for_screen(pilot, ExportScreen, ready="#start")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert "Request export" in titles and "Buy" not in titles

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Select
 
-from tests.fixtures.pilot import wait_until
+from tests.fixtures.pilot import wait_for_screen, wait_until
 from tests.ui.spot.test_dashboard import _book, _orders, _ready
 from tui.domain.spot.orders import ListKind, OrderType, StpMode
 from tui.screens.common.confirm import ConfirmScreen
@@ -187,7 +187,7 @@ async def test_back_from_the_confirmation_returns_to_the_form_with_the_draft(mak
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
         await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ListFormScreen), what="the form again")
+        await wait_for_screen(pilot, ListFormScreen, ready="#working_type")
         again = app.screen
         assert again is not form and again.kind is ListKind.OTOCO
         assert again.query_one("#working_type", Select).value is OrderType.LIMIT_MAKER

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 from textual.widgets import Input, Select
 
-from tests.fixtures.pilot import pick_command, type_into, wait_until
+from tests.fixtures.pilot import pick_command, type_into, wait_for_screen, wait_until
 from tui.domain.spot.order_entry import SorOrderRequest
 from tui.domain.spot.orders import OrderRequest, OrderType, Side, TimeInForce
 from tui.screens.common.confirm import ConfirmScreen
@@ -89,7 +89,7 @@ async def test_sor_buy_from_the_form_previews_confirms_and_reports_its_allocatio
 
         # Back: the form again, still routed with SOR and as typed.
         await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, OrderFormScreen), what="back to the form")
+        await wait_for_screen(pilot, OrderFormScreen, ready="#route")
         again = app.screen
         await wait_until(pilot, lambda: again.via_sor, what="SOR kept on Back")
         assert again.query_one("#quantity", Input).value == "0.001"
